@@ -1,0 +1,290 @@
+package io.moirai;
+
+import io.moirai.internal.runtime.RuntimeCore;
+import io.moirai.internal.runtime.RuntimeConfig;
+import io.moirai.task.TaskHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A Moirai runtime: work-stealing compute workers that park when idle, an elastic pool for blocking
+ * work, and task handles that carry each task's result to its own observers.
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread, including the runtime's own
+ * threads. Spawning from a compute worker puts the new task on that worker's local queue (its
+ * "next task" slot), where other workers can steal it; spawning from any other thread goes through
+ * the global injection queue.
+ *
+ * <p><b>Guarantees.</b> No busy waiting: an idle runtime's threads are parked (a worker spins for at
+ * most a few microseconds looking for work before it parks). A spawned task runs at most once; a
+ * task cancelled before it started never runs. Errors thrown by user code reach the task's handle;
+ * errors that have no handle to reach (a command passed to {@link #execute}) go to the runtime's
+ * dropped-error handler ({@link Builder#droppedErrorHandler}); no runtime thread dies from user code.
+ *
+ * <p><b>Shutdown.</b> {@link #shutdown(Duration)} rejects new work at once
+ * ({@link RejectedExecutionException}), cancels every task that has not started (queued compute and
+ * blocking tasks, pending {@code spawnAsync} stages), lets running tasks finish until the timeout, then
+ * interrupts the threads still running and completes their tasks' handles as cancelled. Every handle
+ * that was not finished ends cancelled; commands passed to {@link #execute} that never ran are
+ * counted and reported to the dropped-error handler.
+ */
+public final class Moirai implements Executor, AutoCloseable {
+
+    private final RuntimeCore core;
+
+    private Moirai(RuntimeConfig config) {
+        this.core = new RuntimeCore(config);
+    }
+
+    /**
+     * Creates a runtime with the default settings: {@code availableProcessors} compute workers, up to
+     * 512 blocking threads kept alive 60 s when idle, one I/O thread, thread names prefixed
+     * {@code "moirai"}.
+     *
+     * @return a started runtime
+     */
+    public static Moirai create() {
+        return builder().build();
+    }
+
+    /** @return a builder for a runtime with non-default settings */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Spawns CPU-bound work on the compute workers.
+     *
+     * @param task the work; its result becomes the handle's value
+     * @param <T> the result type
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public <T> TaskHandle<T> spawn(Callable<? extends T> task) {
+        return core.spawn(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Spawns blocking work (I/O, locks, sleeps) on the blocking pool, which grows up to
+     * {@link Builder#maxBlockingThreads(int)} threads and queues what exceeds it. Cancelling the handle
+     * of a running blocking task interrupts its thread.
+     *
+     * @param task the work; its result becomes the handle's value
+     * @param <T> the result type
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public <T> TaskHandle<T> spawnBlocking(Callable<? extends T> task) {
+        return core.spawnBlocking(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Spawns asynchronous work: the supplier runs on a compute worker and returns a stage; the task
+     * completes when the stage does and occupies no thread while the stage is pending. Cancelling the
+     * handle cancels the stage's {@code CompletableFuture} when it has one. A stage that completes
+     * with a {@link java.util.concurrent.CancellationException} ends the task cancelled.
+     *
+     * @param task supplies the stage whose outcome becomes the handle's outcome; a null stage fails
+     *     the task with a {@link NullPointerException}
+     * @param <T> the result type
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public <T> TaskHandle<T> spawnAsync(Supplier<? extends CompletionStage<? extends T>> task) {
+        return core.spawnAsync(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Runs a command on the compute workers, fire-and-forget. An exception it throws goes to the
+     * dropped-error handler.
+     *
+     * @param command the command
+     * @throws NullPointerException if {@code command} is null
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    @Override
+    public void execute(Runnable command) {
+        core.execute(Objects.requireNonNull(command, "command"));
+    }
+
+    /** @return a snapshot of the runtime's live figures */
+    public RuntimeMetrics metrics() {
+        return core.metrics();
+    }
+
+    /**
+     * Shuts the runtime down gracefully (see the class documentation) and waits up to
+     * {@code timeout} for its threads to end. Idempotent and safe to call from many threads at once;
+     * when called from one of the runtime's own threads it does not wait for that thread.
+     *
+     * @param timeout how long running tasks may take to finish
+     * @return {@code true} if every runtime thread (other than the caller) ended in time
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public boolean shutdown(Duration timeout) {
+        return core.shutdown(requireNonNegative(timeout, "timeout"));
+    }
+
+    /** Shuts down with the builder's {@link Builder#shutdownTimeout(Duration) shutdown timeout}. */
+    @Override
+    public void close() {
+        core.shutdown(core.config().shutdownTimeout());
+    }
+
+    /** @return {@code true} once {@link #shutdown} or {@link #close} was called */
+    public boolean isShutdown() {
+        return core.isShutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "Moirai[" + core.config().threadNamePrefix() + ", workers=" + core.config().workerThreads() + "]";
+    }
+
+    static Duration requireNonNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + d);
+        }
+        return d;
+    }
+
+    static Duration requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    /**
+     * Configures a {@link Moirai} runtime. Not thread-safe: use one builder from one thread. Each
+     * setter validates its argument at once.
+     */
+    public static final class Builder {
+        private int workerThreads = Runtime.getRuntime().availableProcessors();
+        private int maxBlockingThreads = 512;
+        private Duration blockingKeepAlive = Duration.ofSeconds(60);
+        private int ioThreads = 1;
+        private String threadNamePrefix = "moirai";
+        private ThreadFactory threadFactory;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Consumer<? super Throwable> droppedErrorHandler;
+
+        private Builder() {}
+
+        /**
+         * @param n the number of compute workers, 1 to 32,767 (default: available processors)
+         * @return this builder
+         */
+        public Builder workerThreads(int n) {
+            this.workerThreads = requireRange(n, 1, RuntimeConfig.MAX_WORKERS, "workerThreads");
+            return this;
+        }
+
+        /**
+         * @param n the most threads the blocking pool may start, at least 1 (default: 512)
+         * @return this builder
+         */
+        public Builder maxBlockingThreads(int n) {
+            this.maxBlockingThreads = requireRange(n, 1, Integer.MAX_VALUE, "maxBlockingThreads");
+            return this;
+        }
+
+        /**
+         * @param d how long an idle blocking thread lives, positive (default: 60 s)
+         * @return this builder
+         */
+        public Builder blockingKeepAlive(Duration d) {
+            this.blockingKeepAlive = requirePositive(d, "blockingKeepAlive");
+            return this;
+        }
+
+        /**
+         * @param n the number of I/O driver threads, at least 1 (default: 1)
+         * @return this builder
+         */
+        public Builder ioThreads(int n) {
+            this.ioThreads = requireRange(n, 1, RuntimeConfig.MAX_WORKERS, "ioThreads");
+            return this;
+        }
+
+        /**
+         * @param prefix the prefix of every runtime thread's name, not blank (default: "moirai")
+         * @return this builder
+         */
+        public Builder threadNamePrefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isBlank()) {
+                throw new IllegalArgumentException("threadNamePrefix must not be blank");
+            }
+            this.threadNamePrefix = prefix;
+            return this;
+        }
+
+        /**
+         * Sets the factory of the compute worker threads, for adapters that need marker threads
+         * (such as Reactor's {@code NonBlocking}). Blocking-pool threads are always plain threads.
+         * The factory must return a new, unstarted thread that runs the given runnable.
+         *
+         * @param f the factory
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory f) {
+            this.threadFactory = Objects.requireNonNull(f, "threadFactory");
+            return this;
+        }
+
+        /**
+         * @param d how long {@link Moirai#close()} waits for running tasks, not negative (default: 10 s)
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration d) {
+            this.shutdownTimeout = requireNonNegative(d, "shutdownTimeout");
+            return this;
+        }
+
+        /**
+         * Sets where errors go that have no task handle or subscriber to reach: an exception thrown
+         * by a command passed to {@link Moirai#execute}, by a subscriber's {@code onNext} (§2.13),
+         * or commands discarded at shutdown. Default: logged at {@code ERROR} through
+         * {@link System.Logger} {@code "io.moirai"}. The handler runs on the thread that caught the
+         * error and must not block; what it throws is ignored.
+         *
+         * @param handler the handler
+         * @return this builder
+         */
+        public Builder droppedErrorHandler(Consumer<? super Throwable> handler) {
+            this.droppedErrorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Builds and starts the runtime.
+         *
+         * @return a started runtime
+         */
+        public Moirai build() {
+            return new Moirai(new RuntimeConfig(workerThreads, maxBlockingThreads, blockingKeepAlive,
+                    ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler));
+        }
+
+        private static int requireRange(int n, int min, int max, String name) {
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        }
+    }
+}

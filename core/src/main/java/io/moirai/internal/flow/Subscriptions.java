@@ -1,0 +1,71 @@
+package io.moirai.internal.flow;
+
+import java.util.Objects;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * Subscription helpers shared by every publisher: the no-op subscription handed out before an
+ * immediate error, subscriber validation (§1.9) and the answer of a unicast publisher to a second
+ * subscriber. Stateless; callable from any thread.
+ */
+public final class Subscriptions {
+
+    private Subscriptions() {}
+
+    /**
+     * A subscription that ignores {@code request} and {@code cancel}; also used as the "cancelled"
+     * sentinel in atomic subscription fields.
+     */
+    public static final Subscription CANCELLED = new Subscription() {
+        @Override
+        public void request(long n) {
+            // a finished or cancelled subscription ignores requests (§3.6)
+        }
+
+        @Override
+        public void cancel() {
+            // idempotent (§3.5)
+        }
+
+        @Override
+        public String toString() {
+            return "Subscriptions.CANCELLED";
+        }
+    };
+
+    /**
+     * Rejects a null subscriber by throwing, as §1.9 requires.
+     *
+     * @param subscriber the subscriber passed to {@code subscribe}
+     * @param <S> the subscriber type
+     * @return the subscriber
+     * @throws NullPointerException naming §1.9 if it is null
+     */
+    public static <S extends Subscriber<?>> S requireSubscriber(S subscriber) {
+        return Objects.requireNonNull(subscriber, "§1.9 violated: subscriber must not be null");
+    }
+
+    /**
+     * Signals {@code onSubscribe} with a no-op subscription, then {@code onError(error)} (§1.9 first,
+     * then the error).
+     *
+     * @param subscriber the subscriber
+     * @param error the error to signal
+     */
+    public static void error(Subscriber<?> subscriber, Throwable error) {
+        subscriber.onSubscribe(CANCELLED);
+        subscriber.onError(error);
+    }
+
+    /**
+     * Answers a second subscriber of a unicast publisher: {@code onSubscribe} then
+     * {@code onError(IllegalStateException)}.
+     *
+     * @param subscriber the rejected subscriber
+     * @param publisher a description of the publisher, for the message
+     */
+    public static void rejectSecondSubscriber(Subscriber<?> subscriber, String publisher) {
+        error(subscriber, new IllegalStateException(publisher + " allows only one subscriber"));
+    }
+}

@@ -1,0 +1,2 @@
+/** Reactive Streams plumbing written once: demand math, subscription validation, sentinels. */
+package io.moirai.internal.flow;

@@ -1,0 +1,196 @@
+package io.moirai.internal.runtime;
+
+import io.moirai.RuntimeMetrics;
+import io.moirai.internal.blocking.BlockingPool;
+import io.moirai.internal.scheduler.ComputeScheduler;
+import io.moirai.internal.task.AsyncRegistry;
+import io.moirai.internal.task.AsyncTask;
+import io.moirai.internal.task.BlockingTask;
+import io.moirai.internal.task.CommandJob;
+import io.moirai.internal.task.ComputeTask;
+import io.moirai.task.TaskHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * What a {@code Moirai} facade drives: the compute scheduler, the blocking pool, the registry of
+ * pending async tasks, and the shutdown sequence. Arguments are validated by the facade.
+ *
+ * <p>Threads: every method may be called from any thread; {@link #shutdown} from many at once.
+ */
+public final class RuntimeCore {
+
+    private final RuntimeConfig config;
+    private final DroppedErrors dropped;
+    private final ComputeScheduler scheduler;
+    private final BlockingPool blocking;
+    private final AsyncRegistry async = new AsyncRegistry();
+    private final LongAdder discardedCommands = new LongAdder();
+    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private final AtomicBoolean discardReported = new AtomicBoolean();
+
+    /**
+     * Creates and starts the runtime's threads.
+     *
+     * @param config the validated settings
+     */
+    public RuntimeCore(RuntimeConfig config) {
+        this.config = config;
+        this.dropped = new DroppedErrors(config.droppedErrorHandler());
+        this.scheduler = new ComputeScheduler(config.workerThreads(), config.threadNamePrefix(),
+                config.threadFactory(), dropped);
+        this.blocking = new BlockingPool(config.maxBlockingThreads(), config.blockingKeepAlive().toNanos(),
+                config.threadNamePrefix(), dropped);
+        scheduler.start();
+    }
+
+    /** @return the settings */
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    /** @return the compute scheduler */
+    public ComputeScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Rejects work once shutdown started: {@link #isShutdown()} and every spawn read the same flag,
+     * so a spawn that follows an {@code isShutdown() == true} always fails. A spawn that passed this
+     * check just before the shutdown began is caught by the queues' own re-check and ends cancelled.
+     */
+    private void ensureOpen() {
+        if (shutdownStarted.get()) {
+            throw ComputeScheduler.rejected();
+        }
+    }
+
+    /** Spawns a compute task. */
+    public <T> TaskHandle<T> spawn(Callable<? extends T> callable) {
+        ensureOpen();
+        ComputeTask<T> task = new ComputeTask<>(scheduler, callable);
+        scheduler.submit(task);
+        return task;
+    }
+
+    /** Spawns a blocking task. */
+    public <T> TaskHandle<T> spawnBlocking(Callable<? extends T> callable) {
+        ensureOpen();
+        BlockingTask<T> task = new BlockingTask<>(scheduler, callable);
+        blocking.submit(task);
+        return task;
+    }
+
+    /** Spawns an async task. */
+    public <T> TaskHandle<T> spawnAsync(Supplier<? extends CompletionStage<? extends T>> supplier) {
+        ensureOpen();
+        AsyncTask<T> task = new AsyncTask<>(scheduler, async, supplier);
+        scheduler.submit(task);
+        return task;
+    }
+
+    /** Runs a fire-and-forget command on the compute workers. */
+    public void execute(Runnable command) {
+        ensureOpen();
+        scheduler.submit(new CommandJob(scheduler, command, discardedCommands));
+    }
+
+    /** @return whether shutdown started */
+    public boolean isShutdown() {
+        return shutdownStarted.get();
+    }
+
+    /** @return a metrics snapshot */
+    public RuntimeMetrics metrics() {
+        return new RuntimeMetrics(
+                scheduler.size(),
+                scheduler.parked(),
+                blocking.threadCount(),
+                scheduler.spawned() + blocking.submitted(),
+                scheduler.completed(),
+                scheduler.steals(),
+                scheduler.queued() + blocking.queued(),
+                0,
+                0L);
+    }
+
+    /**
+     * Shuts down (the first caller starts it), then waits for the runtime's threads.
+     *
+     * @param timeout how long running tasks may take
+     * @return {@code true} if every runtime thread but the caller ended in time
+     */
+    public boolean shutdown(Duration timeout) {
+        if (shutdownStarted.compareAndSet(false, true)) {
+            scheduler.shutdown();
+            blocking.shutdown();
+            async.cancelAll();
+        }
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        boolean inTime = awaitThreads(deadline);
+        if (!inTime) {
+            // the deadline passed: what still runs ends cancelled, blocking threads are interrupted
+            scheduler.abandonRunning();
+            blocking.forceStop();
+            awaitThreads(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        scheduler.abandonGlobal();
+        long discarded = discardedCommands.sum();
+        if (discarded > 0 && discardReported.compareAndSet(false, true)) {
+            dropped.report(new RejectedExecutionException(
+                    discarded + " command(s) passed to execute were discarded by the shutdown before they ran"));
+        }
+        return inTime;
+    }
+
+    private boolean awaitThreads(long deadline) {
+        Thread self = Thread.currentThread();
+        List<Thread> threads = new ArrayList<>(List.of(scheduler.threads()));
+        threads.addAll(blocking.threads());
+        boolean interrupted = false;
+        boolean all = true;
+        try {
+            for (Thread t : threads) {
+                if (t == self) {
+                    continue;
+                }
+                for (;;) {
+                    long left = deadline - System.nanoTime();
+                    if (!t.isAlive()) {
+                        break;
+                    }
+                    if (left <= 0L) {
+                        all = false;
+                        break;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedJoin(t, left);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return all;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+}

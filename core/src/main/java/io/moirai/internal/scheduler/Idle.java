@@ -1,0 +1,141 @@
+package io.moirai.internal.scheduler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Who is searching, who is parked: the compute workers' idle coordination.
+ *
+ * <p><b>State.</b> One {@code int} packs the number of searching workers (low 16 bits) and of
+ * unparked workers (high 16 bits). Sleepers (parked workers) sit on a stack guarded by {@code lock};
+ * parking and waking are slow paths, the hot paths only read or CAS {@code state}.
+ *
+ * <p><b>No lost wake-up.</b> A producer publishes work, then ({@link #workerToNotify}) issues a full
+ * fence and reads {@code state}: it wakes a sleeper only when nobody is searching and someone is
+ * parked. A worker that parks while it was the last searcher decrements {@code state} (a full
+ * barrier) and then looks at every queue once more (the caller does that); so either the producer
+ * sees a searcher, or the last searcher sees the work. At most half the workers search at once; a
+ * woken worker starts as a searcher, counted by the one who woke it.
+ *
+ * <p>Threads: any thread may call {@link #workerToNotify}; the other methods are called by workers
+ * about themselves, and {@link #wakeAll} by shutdown.
+ */
+final class Idle {
+
+    private static final int SEARCHING_MASK = 0xFFFF;
+    private static final int UNPARKED_ONE = 1 << 16;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Idle.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int workers;
+    private final Object lock = new Object();
+    private final Worker[] sleepers;
+    private int sleeperCount; // guarded by lock
+    private volatile int parked; // == sleeperCount, for metrics
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+
+    Idle(int workers) {
+        this.workers = workers;
+        this.sleepers = new Worker[workers];
+        this.state = workers * UNPARKED_ONE;
+    }
+
+    /** A worker asks to become a searcher; refused when half the workers already search. */
+    boolean tryStartSearching() {
+        for (;;) {
+            int s = state;
+            if (2 * (s & SEARCHING_MASK) >= workers) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * A searcher found work (full barrier).
+     *
+     * @return {@code true} if it was the last searcher
+     */
+    boolean stopSearching() {
+        int prev = (int) STATE.getAndAdd(this, -1);
+        return (prev & SEARCHING_MASK) == 1;
+    }
+
+    /**
+     * Any thread that just published work: picks a parked worker to wake, or none if a worker is
+     * searching already or nobody is parked. The chosen worker is counted as unparked and searching.
+     *
+     * @return the worker to unpark, or null
+     */
+    Worker workerToNotify() {
+        VarHandle.fullFence();
+        if (!shouldWake(state)) {
+            return null;
+        }
+        synchronized (lock) {
+            if (!shouldWake(state) || sleeperCount == 0) {
+                return null;
+            }
+            STATE.getAndAdd(this, UNPARKED_ONE + 1);
+            Worker w = sleepers[--sleeperCount];
+            sleepers[sleeperCount] = null;
+            parked = sleeperCount;
+            w.sleeping = false;
+            return w;
+        }
+    }
+
+    private boolean shouldWake(int s) {
+        return (s & SEARCHING_MASK) == 0 && (s >>> 16) < workers;
+    }
+
+    /**
+     * A worker with nothing to do parks itself: counted as parked, pushed on the sleeper stack.
+     *
+     * @return {@code true} if it was the last searcher, so it must look at every queue once more
+     */
+    boolean transitionToParked(Worker w, boolean searching) {
+        synchronized (lock) {
+            int prev = (int) STATE.getAndAdd(this, -(UNPARKED_ONE + (searching ? 1 : 0)));
+            w.sleeping = true;
+            sleepers[sleeperCount++] = w;
+            parked = sleeperCount;
+            return searching && (prev & SEARCHING_MASK) == 1;
+        }
+    }
+
+    /** Shutdown: wakes every parked worker (each counted as a searcher, as a notified one is). */
+    void wakeAll() {
+        Worker[] woken;
+        synchronized (lock) {
+            woken = new Worker[sleeperCount];
+            for (int i = 0; i < sleeperCount; i++) {
+                woken[i] = sleepers[i];
+                sleepers[i] = null;
+                woken[i].sleeping = false;
+                STATE.getAndAdd(this, UNPARKED_ONE + 1); // woken workers start as searchers
+            }
+            sleeperCount = 0;
+            parked = 0;
+        }
+        for (Worker w : woken) {
+            w.unpark();
+        }
+    }
+
+    /** @return the number of parked workers (a snapshot) */
+    int parked() {
+        return parked;
+    }
+}

@@ -1,0 +1,333 @@
+package io.moirai.internal.scheduler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One compute worker: its run loop, its local queue and its "next task" slot.
+ *
+ * <p><b>Who may call what.</b> The owning thread runs {@link #run()} and every method not marked
+ * otherwise. Other workers steal from {@link #queue} and may take the {@code next} slot with a CAS;
+ * {@link Idle} and shutdown write {@link #sleeping} and unpark the thread. Metric counters are written
+ * by the owner only (opaque) and read by anyone.
+ *
+ * <p><b>Order of work.</b> The "next" slot first (at most {@value #MAX_LIFO_RUNS} times in a row, so a
+ * spawn chain cannot starve the queue), then the local queue (FIFO), then the global queue; every
+ * {@value #GLOBAL_CHECK_INTERVAL} jobs the global queue goes first, for fairness to outside
+ * submitters. With nothing local, the worker searches (steals half of a victim's queue) for at most
+ * {@code SEARCH_SPIN_NANOS}, then parks.
+ */
+final class Worker implements Runnable {
+
+    static final int GLOBAL_CHECK_INTERVAL = 61;
+    static final int MAX_LIFO_RUNS = 3;
+    /** How deep a joining worker may nest other jobs on its stack while it waits. */
+    static final int MAX_HELP_DEPTH = 32;
+    /** How long a searcher spins for work before it parks. */
+    static final long SEARCH_SPIN_NANOS = Long.getLong("moirai.searchSpinNanos", 5_000L);
+
+    private static final VarHandle NEXT;
+    private static final VarHandle SPAWNED;
+    private static final VarHandle COMPLETED;
+    private static final VarHandle STEALS;
+    private static final VarHandle RUNNING;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            NEXT = l.findVarHandle(Worker.class, "next", Job.class);
+            SPAWNED = l.findVarHandle(Worker.class, "spawned", long.class);
+            COMPLETED = l.findVarHandle(Worker.class, "completed", long.class);
+            STEALS = l.findVarHandle(Worker.class, "steals", long.class);
+            RUNNING = MethodHandles.arrayElementVarHandle(Job[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final ComputeScheduler scheduler;
+    final int index;
+    final LocalQueue queue = new LocalQueue();
+    /** Written by {@link Idle} under its lock and by the owner; true while on the sleeper stack. */
+    volatile boolean sleeping;
+    Thread thread;
+
+    /** The "next task" slot: written by the owner (release), taken by the owner or a thief's CAS. */
+    @SuppressWarnings("unused") // accessed through NEXT
+    private Job next;
+    @SuppressWarnings("unused") private long spawned;
+    @SuppressWarnings("unused") private long completed;
+    @SuppressWarnings("unused") private long steals;
+
+    /** Jobs on this worker's stack (a joining job helps by running others on top of itself). */
+    private final Job[] running = new Job[MAX_HELP_DEPTH + 2];
+    private int depth;
+    private boolean searching;
+    private int tick;
+    private int lifoRuns;
+
+    Worker(ComputeScheduler scheduler, int index) {
+        this.scheduler = scheduler;
+        this.index = index;
+    }
+
+    @Override
+    public void run() {
+        scheduler.bindCurrentThread(this);
+        try {
+            while (!scheduler.isShutdown()) {
+                Job job = nextLocal();
+                if (job == null) {
+                    job = search();
+                    if (job == null) {
+                        park();
+                        continue;
+                    }
+                } else if (searching) {
+                    foundWork(); // woken as a searcher and found work without stealing
+                }
+                runJob(job);
+            }
+        } finally {
+            if (searching) {
+                searching = false;
+                scheduler.idle.stopSearching();
+            }
+            abandonLocal();
+            scheduler.workerExited(this);
+        }
+    }
+
+    // ---------------------------------------------------------------- owner: local work
+
+    /** Owner only: a job spawned on this worker goes to the next slot; the one it displaces is queued. */
+    void pushLocal(Job job) {
+        SPAWNED.setOpaque(this, (long) SPAWNED.getOpaque(this) + 1);
+        Job prev = (Job) NEXT.get(this);
+        NEXT.setRelease(this, job);
+        if (prev != null) {
+            pushToQueue(prev);
+        }
+    }
+
+    private void pushToQueue(Job job) {
+        int before = queue.push(job);
+        if (before < 0) {
+            queue.overflowInto(scheduler.global, job);
+            scheduler.notifyParked();
+        } else if (before == 0) {
+            scheduler.notifyParked();
+        }
+    }
+
+    private Job nextLocal() {
+        if (++tick % GLOBAL_CHECK_INTERVAL == 0) {
+            Job g = scheduler.global.poll();
+            if (g != null) {
+                return g;
+            }
+        }
+        if (lifoRuns < MAX_LIFO_RUNS) {
+            Job n = takeNext();
+            if (n != null) {
+                lifoRuns++;
+                return n;
+            }
+        }
+        lifoRuns = 0;
+        Job job = queue.pop();
+        if (job == null) {
+            job = takeNext();
+            if (job == null) {
+                job = scheduler.global.poll();
+            }
+        }
+        return job;
+    }
+
+    /**
+     * Owner only. Plain reads and writes: a thief's CAS may take the same job concurrently, which is
+     * harmless because a job runs only for the first thread that claims it.
+     */
+    private Job takeNext() {
+        Job n = (Job) NEXT.get(this);
+        if (n != null) {
+            NEXT.set(this, (Job) null);
+        }
+        return n;
+    }
+
+    void runJob(Job job) {
+        int d = depth++;
+        RUNNING.setOpaque(running, d, job);
+        try {
+            job.run();
+        } catch (Throwable t) {
+            // jobs report their own errors; this is the last line of defence for the thread
+            scheduler.dropped.report(t);
+        } finally {
+            RUNNING.setOpaque(running, d, (Job) null);
+            depth = d;
+        }
+    }
+
+    /**
+     * Owner only, while it waits for a task it joined: runs one other job of its own, unless its
+     * stack is already {@value #MAX_HELP_DEPTH} jobs deep.
+     *
+     * @return {@code true} if a job ran
+     */
+    boolean helpOnce() {
+        if (depth > MAX_HELP_DEPTH) {
+            return false;
+        }
+        Job job = nextLocal();
+        if (job == null) {
+            return false;
+        }
+        runJob(job);
+        return true;
+    }
+
+    /** Owner only, before it blocks in a join: lets others take what it could not run itself. */
+    void beforeBlocking() {
+        if (hasVisibleWork()) {
+            scheduler.notifyParked();
+        }
+    }
+
+    // ---------------------------------------------------------------- owner: searching and parking
+
+    private Job search() {
+        if (!searching) {
+            if (!scheduler.idle.tryStartSearching()) {
+                return null;
+            }
+            searching = true;
+        }
+        Worker[] all = scheduler.workers;
+        int n = all.length;
+        long deadline = 0L;
+        for (int round = 0; ; round++) {
+            int start = n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
+            for (int i = 0; i < n; i++) {
+                Worker victim = all[(start + i) % n];
+                if (victim == this) {
+                    continue;
+                }
+                Job job = victim.queue.stealInto(queue);
+                if (job == null) {
+                    job = victim.stealNext();
+                }
+                if (job != null) {
+                    STEALS.setOpaque(this, (long) STEALS.getOpaque(this) + 1);
+                    foundWork();
+                    return job;
+                }
+            }
+            Job job = scheduler.global.poll();
+            if (job != null) {
+                foundWork();
+                return job;
+            }
+            if (scheduler.isShutdown()) {
+                return null;
+            }
+            if (round == 0) {
+                deadline = System.nanoTime() + SEARCH_SPIN_NANOS;
+            } else if (System.nanoTime() - deadline > 0) {
+                return null;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Any thread: takes this worker's next slot, if it holds a job (see {@link #takeNext}). */
+    private Job stealNext() {
+        Job n = (Job) NEXT.getAcquire(this);
+        if (n != null && NEXT.compareAndSet(this, n, (Job) null)) {
+            return n;
+        }
+        return null;
+    }
+
+    private void foundWork() {
+        searching = false;
+        if (scheduler.idle.stopSearching() && scheduler.anyWorkVisible()) {
+            // the last searcher leaves: if work remains, make sure somebody searches for it
+            scheduler.notifyParked();
+        }
+    }
+
+    private void park() {
+        boolean last = scheduler.idle.transitionToParked(this, searching);
+        searching = false;
+        if (last && scheduler.anyWorkVisible()) {
+            scheduler.notifyParked();
+        }
+        while (sleeping) {
+            if (scheduler.isShutdown()) {
+                return;
+            }
+            LockSupport.park(scheduler);
+        }
+        searching = true; // whoever woke us counted us as a searcher
+    }
+
+    void unpark() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown and metrics
+
+    /** Any thread (shutdown): abandons this worker's queued jobs and its next slot. */
+    void abandonLocal() {
+        Job n = stealNext();
+        if (n != null) {
+            n.abandon();
+        }
+        for (Job j; (j = queue.poll()) != null; ) {
+            j.abandon();
+        }
+    }
+
+    /** Any thread, after the shutdown deadline: abandons the jobs this worker is still running. */
+    void abandonRunning() {
+        for (int i = 0; i < running.length; i++) {
+            Job j = (Job) RUNNING.getOpaque(running, i);
+            if (j != null) {
+                j.forceCancel();
+            }
+        }
+    }
+
+    /** Owner only: counts a task completed on this worker. */
+    void countCompleted() {
+        COMPLETED.setOpaque(this, (long) COMPLETED.getOpaque(this) + 1);
+    }
+
+    boolean hasVisibleWork() {
+        return NEXT.getAcquire(this) != null || !queue.isEmpty();
+    }
+
+    int queuedJobs() {
+        return queue.size() + (NEXT.getAcquire(this) != null ? 1 : 0);
+    }
+
+    long spawned() {
+        return (long) SPAWNED.getOpaque(this);
+    }
+
+    long completed() {
+        return (long) COMPLETED.getOpaque(this);
+    }
+
+    long steals() {
+        return (long) STEALS.getOpaque(this);
+    }
+}

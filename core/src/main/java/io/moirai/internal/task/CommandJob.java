@@ -1,0 +1,70 @@
+package io.moirai.internal.task;
+
+import io.moirai.internal.scheduler.ComputeScheduler;
+import io.moirai.internal.scheduler.Job;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A fire-and-forget command passed to {@code execute}: runs at most once; what it throws goes to the
+ * dropped-error handler. A command discarded at shutdown is counted in {@code discarded}.
+ */
+public final class CommandJob extends Job {
+
+    private static final int NEW = 0;
+    private static final int TAKEN = 1;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CommandJob.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ComputeScheduler scheduler;
+    private final LongAdder discarded;
+    private Runnable command;
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+
+    /**
+     * @param scheduler the runtime's compute scheduler
+     * @param command the user's command
+     * @param discarded counts commands abandoned at shutdown
+     */
+    public CommandJob(ComputeScheduler scheduler, Runnable command, LongAdder discarded) {
+        this.scheduler = scheduler;
+        this.command = command;
+        this.discarded = discarded;
+    }
+
+    @Override
+    public void run() {
+        if (!STATE.compareAndSet(this, NEW, TAKEN)) {
+            return;
+        }
+        Runnable c = command;
+        command = null;
+        try {
+            c.run();
+        } catch (Throwable t) {
+            scheduler.dropped().report(t);
+        } finally {
+            scheduler.countCompleted();
+        }
+    }
+
+    @Override
+    public boolean abandon() {
+        if (STATE.compareAndSet(this, NEW, TAKEN)) {
+            command = null;
+            discarded.increment();
+            scheduler.countCompleted();
+            return true;
+        }
+        return false;
+    }
+}
