@@ -11,6 +11,14 @@ package io.moirai.internal.scheduler;
 public abstract class Job implements Runnable {
 
     /**
+     * Whether some thread already claimed this job (it ran, runs, or was cancelled): a queue may then
+     * drop its entry without running it. Any thread; a racy answer of {@code false} is harmless.
+     *
+     * @return {@code true} if running it now would do nothing
+     */
+    public abstract boolean isTaken();
+
+    /**
      * Runs the job if it has not been claimed yet; does nothing otherwise. Never throws: errors of
      * user code go to the job's handle or to the runtime's dropped-error handler.
      */

@@ -6,7 +6,8 @@ import java.util.Queue;
 
 /**
  * A worker's local run queue: a fixed ring of {@value #CAPACITY} jobs, single producer, multiple
- * consumers.
+ * consumers. The ring is large enough for a task that fans out thousands of subtasks to keep them
+ * all local (stealable), instead of pushing them through the global queue.
  *
  * <p><b>Who may call what.</b> Only the owning worker calls {@link #push}, {@link #pop} and
  * {@link #overflowInto}. Any worker may call {@link #stealInto} (with its own queue as destination);
@@ -17,12 +18,13 @@ import java.util.Queue;
  * slots in {@code [head, head + n)} first and claims them by moving {@code head} from the value it
  * read; since the owner never writes a slot while it is in {@code [head, head + CAPACITY)}, the slots
  * it read are intact whenever its CAS succeeds, and a failed CAS discards what it read. {@code head}
- * only grows, so there is no ABA. Consumed slots keep their stale reference until the owner writes
- * the slot again, so a queue retains at most {@value #CAPACITY} finished jobs.
+ * only grows, so there is no ABA. The owner nulls the slots it pops; slots taken by a thief keep
+ * their stale reference until the owner writes them again (thieves must not write: the owner may
+ * already reuse the slot).
  */
 final class LocalQueue {
 
-    static final int CAPACITY = 256;
+    static final int CAPACITY = 1 << 14;
     private static final int MASK = CAPACITY - 1;
 
     private static final VarHandle HEAD;
@@ -61,18 +63,45 @@ final class LocalQueue {
         return (int) size;
     }
 
-    /** Owner only. Takes the oldest job, or null if the queue is empty. */
+    /**
+     * Owner only. Takes the oldest job that has not been claimed yet, or null if there is none. Jobs a
+     * joiner already ran inline are skipped and their slots released in the same CAS.
+     */
     Job pop() {
         long t = (long) TAIL.get(this);
         for (;;) {
             long h = (long) HEAD.getVolatile(this);
-            if (h == t) {
-                return null;
+            long k = h;
+            Job job = null;
+            while (k < t) {
+                job = buffer[(int) k & MASK];
+                if (!job.isTaken()) {
+                    break;
+                }
+                k++;
             }
-            Job job = buffer[(int) h & MASK];
-            if (HEAD.compareAndSet(this, h, h + 1)) {
+            if (k == t) {
+                if (h == t || HEAD.compareAndSet(this, h, t)) {
+                    clear(h, t);
+                    return null;
+                }
+                continue;
+            }
+            if (HEAD.compareAndSet(this, h, k + 1)) {
+                clear(h, k + 1);
                 return job;
             }
+        }
+    }
+
+    /**
+     * Owner only, right after its own CAS moved head past {@code [from, to)}: nulls those slots so the
+     * queue does not retain finished jobs. Safe because only the owner writes slots, and it writes slot
+     * {@code i} again only at tail {@code i + CAPACITY}.
+     */
+    private void clear(long from, long to) {
+        for (long i = from; i < to; i++) {
+            buffer[(int) i & MASK] = null;
         }
     }
 

@@ -58,6 +58,11 @@ public final class CommandJob extends Job {
     }
 
     @Override
+    public boolean isTaken() {
+        return (int) STATE.getAcquire(this) != NEW;
+    }
+
+    @Override
     public boolean abandon() {
         if (STATE.compareAndSet(this, NEW, TAKEN)) {
             command = null;

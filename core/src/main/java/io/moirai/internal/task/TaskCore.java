@@ -251,6 +251,11 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
 
     // ------------------------------------------------------------------ reading the outcome
 
+    @Override
+    public final boolean isTaken() {
+        return (int) STATE.getAcquire(this) != NEW;
+    }
+
     final int state() {
         return (int) STATE.getVolatile(this);
     }
