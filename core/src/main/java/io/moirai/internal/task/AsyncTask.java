@@ -81,11 +81,7 @@ public final class AsyncTask<T> extends TaskCore<T> implements BiConsumer<Object
     }
 
     @Override
-    boolean tryRunInline() {
-        if (state() != NEW) {
-            return false;
-        }
-        run();
+    boolean runsOnComputeWorkers() {
         return true;
     }
 

@@ -8,9 +8,8 @@ import java.util.concurrent.Callable;
  * it while it runs interrupts that thread; the pool waits out the interrupt and clears it before the
  * thread takes its next task, so the interrupt never leaks into another task.
  */
-public final class BlockingTask<T> extends TaskCore<T> {
+public final class BlockingTask<T> extends CallableTask<T> {
 
-    private Callable<? extends T> callable;
     /** Written by the runner before its claim (published by the claim's CAS), read by cancel. */
     private Thread runner;
 
@@ -19,8 +18,7 @@ public final class BlockingTask<T> extends TaskCore<T> {
      * @param callable the user's work
      */
     public BlockingTask(ComputeScheduler scheduler, Callable<? extends T> callable) {
-        super(scheduler);
-        this.callable = callable;
+        super(scheduler, callable);
     }
 
     @Override
@@ -30,12 +28,8 @@ public final class BlockingTask<T> extends TaskCore<T> {
             runner = null;
             return;
         }
-        Callable<? extends T> c = callable;
-        callable = null;
         try {
-            succeed(c.call());
-        } catch (Throwable t) {
-            fail(t);
+            callOnce();
         } finally {
             awaitInterruptDelivered();
             runner = null;
@@ -53,10 +47,5 @@ public final class BlockingTask<T> extends TaskCore<T> {
         if (t != null) {
             t.interrupt();
         }
-    }
-
-    @Override
-    void onTerminal() {
-        callable = null;
     }
 }

@@ -338,9 +338,18 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
         throw new CancellationException("the task was cancelled");
     }
 
-    /** Runs this task on the calling compute worker if it has not started; compute and async tasks. */
-    boolean tryRunInline() {
+    /** Whether this task's {@link #run()} belongs on a compute worker (so a joining worker may run it). */
+    boolean runsOnComputeWorkers() {
         return false;
+    }
+
+    /** A joining compute worker runs this task itself if it has not started yet. */
+    private boolean tryRunInline() {
+        if (!runsOnComputeWorkers() || state() != NEW) {
+            return false;
+        }
+        run();
+        return true;
     }
 
     private int awaitDone(boolean timed, long nanos) {
