@@ -40,23 +40,39 @@ final class LocalQueue {
         }
     }
 
+    /** Below this cached size, {@link #push} reads the real head (the caller's wake-up decision needs it). */
+    static final int HEAD_EXACT_BELOW = 4;
+    /** {@link #push} reads the real head at least every this many pushes (a power of two). */
+    static final int HEAD_REFRESH = 64;
+
     private final Job[] buffer = new Job[CAPACITY];
+    /** The owner's last view of {@code head}; never ahead of it. Owner only. */
+    private long headCache;
     @SuppressWarnings("unused") // accessed through HEAD
     private volatile long head;
     @SuppressWarnings("unused") // written by the owner through TAIL (release), read by thieves (acquire)
     private long tail;
 
     /**
-     * Owner only. Appends a job.
+     * Owner only. Appends a job. The owner keeps its last view of {@code head} and re-reads the real
+     * one only when that view says the queue is nearly empty or full, or every
+     * {@value #HEAD_REFRESH} pushes, so that a long run of pushes does not miss on the cache line
+     * thieves write.
      *
-     * @return the queue's size before the push, or -1 if the queue is full (nothing was pushed)
+     * @return an upper bound of the queue's size before the push (exact when it is below
+     *     {@value #HEAD_EXACT_BELOW}), or -1 if the queue is full (nothing was pushed)
      */
     int push(Job job) {
         long t = (long) TAIL.get(this);
-        long h = (long) HEAD.getVolatile(this);
+        long h = headCache;
         long size = t - h;
-        if (size >= CAPACITY) {
-            return -1;
+        if (size < HEAD_EXACT_BELOW || size >= CAPACITY || (t & (HEAD_REFRESH - 1)) == 0) {
+            h = (long) HEAD.getVolatile(this);
+            headCache = h;
+            size = t - h;
+            if (size >= CAPACITY) {
+                return -1;
+            }
         }
         buffer[(int) t & MASK] = job;
         TAIL.setRelease(this, t + 1);
