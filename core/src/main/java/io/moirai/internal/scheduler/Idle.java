@@ -1,6 +1,7 @@
 package io.moirai.internal.scheduler;
 
 import java.lang.invoke.MethodHandles;
+import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -28,11 +29,7 @@ final class Idle {
     private static final VarHandle STATE;
 
     static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Idle.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
     }
 
     private final int workers;

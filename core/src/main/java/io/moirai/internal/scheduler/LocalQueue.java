@@ -1,6 +1,7 @@
 package io.moirai.internal.scheduler;
 
 import java.lang.invoke.MethodHandles;
+import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
 
@@ -31,13 +32,8 @@ final class LocalQueue {
     private static final VarHandle TAIL;
 
     static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(LocalQueue.class, "head", long.class);
-            TAIL = l.findVarHandle(LocalQueue.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        HEAD = VarHandles.field(MethodHandles.lookup(), "head", long.class);
+        TAIL = VarHandles.field(MethodHandles.lookup(), "tail", long.class);
     }
 
     /** Below this cached size, {@link #push} reads the real head (the caller's wake-up decision needs it). */

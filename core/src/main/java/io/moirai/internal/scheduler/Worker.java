@@ -1,6 +1,7 @@
 package io.moirai.internal.scheduler;
 
 import java.lang.invoke.MethodHandles;
+import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -35,16 +36,11 @@ final class Worker implements Runnable {
     private static final VarHandle RUNNING;
 
     static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            NEXT = l.findVarHandle(Worker.class, "next", Job.class);
-            SPAWNED = l.findVarHandle(Worker.class, "spawned", long.class);
-            COMPLETED = l.findVarHandle(Worker.class, "completed", long.class);
-            STEALS = l.findVarHandle(Worker.class, "steals", long.class);
-            RUNNING = MethodHandles.arrayElementVarHandle(Job[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        NEXT = VarHandles.field(MethodHandles.lookup(), "next", Job.class);
+        SPAWNED = VarHandles.field(MethodHandles.lookup(), "spawned", long.class);
+        COMPLETED = VarHandles.field(MethodHandles.lookup(), "completed", long.class);
+        STEALS = VarHandles.field(MethodHandles.lookup(), "steals", long.class);
+        RUNNING = MethodHandles.arrayElementVarHandle(Job[].class);
     }
 
     final ComputeScheduler scheduler;

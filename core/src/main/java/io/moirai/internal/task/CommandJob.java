@@ -3,6 +3,7 @@ package io.moirai.internal.task;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.scheduler.Job;
 import java.lang.invoke.MethodHandles;
+import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,11 +18,7 @@ public final class CommandJob extends Job {
     private static final VarHandle STATE;
 
     static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(CommandJob.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
     }
 
     private final ComputeScheduler scheduler;

@@ -1,6 +1,7 @@
 package io.moirai.internal.task;
 
 import java.lang.invoke.MethodHandles;
+import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -15,11 +16,7 @@ abstract class Listener {
     static final VarHandle NEXT;
 
     static {
-        try {
-            NEXT = MethodHandles.lookup().findVarHandle(Listener.class, "next", Listener.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        NEXT = VarHandles.field(MethodHandles.lookup(), "next", Listener.class);
     }
 
     @SuppressWarnings("unused") // accessed through NEXT

@@ -7,6 +7,7 @@ import io.moirai.task.TaskFailedException;
 import io.moirai.task.TaskHandle;
 import io.moirai.task.TaskResult;
 import java.lang.invoke.MethodHandles;
+import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,13 +60,8 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     private static final VarHandle LISTENERS;
 
     static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            STATE = l.findVarHandle(TaskCore.class, "state", int.class);
-            LISTENERS = l.findVarHandle(TaskCore.class, "listeners", Object.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
+        LISTENERS = VarHandles.field(MethodHandles.lookup(), "listeners", Object.class);
     }
 
     /** The runtime's compute scheduler: metrics, helping joins, dropped errors. */

@@ -2,6 +2,7 @@ package io.moirai.internal.task;
 
 import io.moirai.internal.flow.Demand;
 import java.lang.invoke.MethodHandles;
+import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import org.reactivestreams.Subscriber;
@@ -30,11 +31,7 @@ final class TaskSubscription<T> extends Listener implements Subscription {
     private static final VarHandle FLAGS;
 
     static {
-        try {
-            FLAGS = MethodHandles.lookup().findVarHandle(TaskSubscription.class, "flags", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        FLAGS = VarHandles.field(MethodHandles.lookup(), "flags", int.class);
     }
 
     private final TaskCore<T> task;
