@@ -85,12 +85,8 @@ public final class TimerWheel {
      *     has to descend first), or {@code Long.MAX_VALUE} if the wheel is empty
      */
     public long nextExpiration() {
-        for (int level = 0; level < LEVELS; level++) {
-            if (occupied[level] != 0L) {
-                return slotStart(level, nextOccupiedSlot(level));
-            }
-        }
-        return Long.MAX_VALUE;
+        int level = lowestOccupiedLevel();
+        return level < 0 ? Long.MAX_VALUE : slotStart(level, nextOccupiedSlot(level));
     }
 
     /**
@@ -119,10 +115,7 @@ public final class TimerWheel {
             occupied[level] &= ~(1L << slot);
             while (e != null) {
                 TimerEntry next = e.next;
-                e.prev = null;
-                e.next = null;
-                e.level = -1;
-                e.slot = -1;
+                detach(e);
                 if (e.deadline <= elapsed) {
                     size--;
                     fired++;
@@ -215,6 +208,11 @@ public final class TimerWheel {
         if (e.next != null) {
             e.next.prev = e.prev;
         }
+        detach(e);
+    }
+
+    /** Marks an entry as out of the wheel (its neighbours are relinked by the caller, or gone). */
+    private static void detach(TimerEntry e) {
         e.prev = null;
         e.next = null;
         e.level = -1;
