@@ -1,7 +1,7 @@
 package io.moirai.internal.scheduler;
 
-import java.lang.invoke.MethodHandles;
 import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -26,11 +26,7 @@ final class Idle {
     private static final int SEARCHING_MASK = 0xFFFF;
     private static final int UNPARKED_ONE = 1 << 16;
 
-    private static final VarHandle STATE;
-
-    static {
-        STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
-    }
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
 
     private final int workers;
     private final Object lock = new Object();

@@ -1,5 +1,9 @@
 package io.moirai.internal.scheduler;
 
+import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A unit of work the runtime's queues hold: a task or a fire-and-forget command.
  *
@@ -10,13 +14,43 @@ package io.moirai.internal.scheduler;
  */
 public abstract class Job implements Runnable {
 
+    /** The state of a job no thread has claimed yet; subclasses define the others, all non-zero. */
+    protected static final int NEW = 0;
+
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
+
+    /** The job's state machine, written only through {@link #casState} and {@link #setStateRelease}. */
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+
+    /** @return the job's state (volatile read) */
+    public final int state() {
+        return state;
+    }
+
+    /**
+     * @param expected the state the caller saw
+     * @param next the state to move to
+     * @return {@code true} if the state was {@code expected} and is now {@code next}
+     */
+    protected final boolean casState(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    /** @param next the state to publish with release semantics (the caller owns the transition) */
+    protected final void setStateRelease(int next) {
+        STATE.setRelease(this, next);
+    }
+
     /**
      * Whether some thread already claimed this job (it ran, runs, or was cancelled): a queue may then
      * drop its entry without running it. Any thread; a racy answer of {@code false} is harmless.
      *
      * @return {@code true} if running it now would do nothing
      */
-    public abstract boolean isTaken();
+    public final boolean isTaken() {
+        return state != NEW;
+    }
 
     /**
      * Runs the job if it has not been claimed yet; does nothing otherwise. Never throws: errors of

@@ -1,7 +1,7 @@
 package io.moirai.internal.scheduler;
 
-import java.lang.invoke.MethodHandles;
 import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
 
@@ -28,13 +28,8 @@ final class LocalQueue {
     static final int CAPACITY = 1 << 14;
     private static final int MASK = CAPACITY - 1;
 
-    private static final VarHandle HEAD;
-    private static final VarHandle TAIL;
-
-    static {
-        HEAD = VarHandles.field(MethodHandles.lookup(), "head", long.class);
-        TAIL = VarHandles.field(MethodHandles.lookup(), "tail", long.class);
-    }
+    private static final VarHandle HEAD = VarHandles.field(MethodHandles.lookup(), "head", long.class);
+    private static final VarHandle TAIL = VarHandles.field(MethodHandles.lookup(), "tail", long.class);
 
     /** Below this cached size, {@link #push} reads the real head (the caller's wake-up decision needs it). */
     static final int HEAD_EXACT_BELOW = 4;

@@ -1,7 +1,7 @@
 package io.moirai.internal.scheduler;
 
-import java.lang.invoke.MethodHandles;
 import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -29,19 +29,11 @@ final class Worker implements Runnable {
     /** How long a searcher spins for work before it parks. */
     static final long SEARCH_SPIN_NANOS = Long.getLong("moirai.searchSpinNanos", 5_000L);
 
-    private static final VarHandle NEXT;
-    private static final VarHandle SPAWNED;
-    private static final VarHandle COMPLETED;
-    private static final VarHandle STEALS;
-    private static final VarHandle RUNNING;
-
-    static {
-        NEXT = VarHandles.field(MethodHandles.lookup(), "next", Job.class);
-        SPAWNED = VarHandles.field(MethodHandles.lookup(), "spawned", long.class);
-        COMPLETED = VarHandles.field(MethodHandles.lookup(), "completed", long.class);
-        STEALS = VarHandles.field(MethodHandles.lookup(), "steals", long.class);
-        RUNNING = MethodHandles.arrayElementVarHandle(Job[].class);
-    }
+    private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), "next", Job.class);
+    private static final VarHandle SPAWNED = VarHandles.field(MethodHandles.lookup(), "spawned", long.class);
+    private static final VarHandle COMPLETED = VarHandles.field(MethodHandles.lookup(), "completed", long.class);
+    private static final VarHandle STEALS = VarHandles.field(MethodHandles.lookup(), "steals", long.class);
+    private static final VarHandle RUNNING = MethodHandles.arrayElementVarHandle(Job[].class);
 
     final ComputeScheduler scheduler;
     final int index;
@@ -231,6 +223,7 @@ final class Worker implements Runnable {
             if (scheduler.isShutdown()) {
                 return null;
             }
+            // bounded spin: at most SEARCH_SPIN_NANOS (5 µs by default) of rounds, then the caller parks
             if (round == 0) {
                 deadline = System.nanoTime() + SEARCH_SPIN_NANOS;
             } else if (System.nanoTime() - deadline > 0) {

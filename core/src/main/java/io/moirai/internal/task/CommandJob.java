@@ -2,9 +2,6 @@ package io.moirai.internal.task;
 
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.scheduler.Job;
-import java.lang.invoke.MethodHandles;
-import io.moirai.internal.util.VarHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,19 +10,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CommandJob extends Job {
 
-    private static final int NEW = 0;
     private static final int TAKEN = 1;
-    private static final VarHandle STATE;
-
-    static {
-        STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
-    }
 
     private final ComputeScheduler scheduler;
     private final LongAdder discarded;
     private Runnable command;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
 
     /**
      * @param scheduler the runtime's compute scheduler
@@ -40,7 +29,7 @@ public final class CommandJob extends Job {
 
     @Override
     public void run() {
-        if (!STATE.compareAndSet(this, NEW, TAKEN)) {
+        if (!casState(NEW, TAKEN)) {
             return;
         }
         Runnable c = command;
@@ -55,13 +44,8 @@ public final class CommandJob extends Job {
     }
 
     @Override
-    public boolean isTaken() {
-        return (int) STATE.getAcquire(this) != NEW;
-    }
-
-    @Override
     public boolean abandon() {
-        if (STATE.compareAndSet(this, NEW, TAKEN)) {
+        if (casState(NEW, TAKEN)) {
             command = null;
             discarded.increment();
             scheduler.countCompleted();

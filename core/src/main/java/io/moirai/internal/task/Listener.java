@@ -1,7 +1,7 @@
 package io.moirai.internal.task;
 
-import java.lang.invoke.MethodHandles;
 import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -13,11 +13,7 @@ import java.lang.invoke.VarHandle;
  */
 abstract class Listener {
 
-    static final VarHandle NEXT;
-
-    static {
-        NEXT = VarHandles.field(MethodHandles.lookup(), "next", Listener.class);
-    }
+    static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), "next", Listener.class);
 
     @SuppressWarnings("unused") // accessed through NEXT
     private Listener next;

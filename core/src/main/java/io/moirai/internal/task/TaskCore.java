@@ -3,11 +3,11 @@ package io.moirai.internal.task;
 import io.moirai.internal.flow.Subscriptions;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.scheduler.Job;
+import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskFailedException;
 import io.moirai.task.TaskHandle;
 import io.moirai.task.TaskResult;
 import java.lang.invoke.MethodHandles;
-import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +21,7 @@ import org.reactivestreams.Subscriber;
 /**
  * The handle and state machine every task shares: its state, its result and its observers.
  *
- * <p><b>State</b> ({@code state}, CAS only):
+ * <p><b>State</b> (the {@link Job}'s claim state, CAS only):
  * <pre>
  *   NEW ──claim──▶ RUNNING ──runner──▶ SUCCESS | FAILED
  *    │                │  └──cancel (interruptible)──▶ INTERRUPTING ──▶ CANCELLED
@@ -45,7 +45,6 @@ import org.reactivestreams.Subscriber;
  */
 public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
 
-    static final int NEW = 0;
     static final int RUNNING = 1;
     static final int INTERRUPTING = 2;
     static final int SUCCESS = 3;
@@ -56,18 +55,10 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     private static final long JOIN_SPIN_NANOS = Long.getLong("moirai.joinSpinNanos", 5_000L);
 
     private static final Object DONE = new Object();
-    private static final VarHandle STATE;
-    private static final VarHandle LISTENERS;
-
-    static {
-        STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
-        LISTENERS = VarHandles.field(MethodHandles.lookup(), "listeners", Object.class);
-    }
+    private static final VarHandle LISTENERS = VarHandles.field(MethodHandles.lookup(), "listeners", Object.class);
 
     /** The runtime's compute scheduler: metrics, helping joins, dropped errors. */
     final ComputeScheduler scheduler;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
     private Object outcome;
     @SuppressWarnings("unused") // accessed through LISTENERS
     private volatile Object listeners;
@@ -80,7 +71,7 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
 
     /** The runner claims the task; fails if it already ran, runs, or was cancelled. */
     final boolean claim() {
-        return (int) STATE.getVolatile(this) == NEW && STATE.compareAndSet(this, NEW, RUNNING);
+        return state() == NEW && casState(NEW, RUNNING);
     }
 
     /** The runner's outcome: a value. Loses silently against a cancel. */
@@ -95,7 +86,7 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
 
     private void finish(int terminal, Object result) {
         outcome = result;
-        if (STATE.compareAndSet(this, RUNNING, terminal)) {
+        if (casState(RUNNING, terminal)) {
             afterDone();
         } else {
             outcome = null; // a cancel won: do not retain the discarded result
@@ -105,21 +96,21 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     @Override
     public final boolean cancel() {
         for (;;) {
-            int s = (int) STATE.getVolatile(this);
+            int s = state();
             if (s >= INTERRUPTING) {
                 return false;
             }
             if (s == RUNNING && interruptible()) {
-                if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                if (casState(RUNNING, INTERRUPTING)) {
                     try {
                         interruptRunner();
                     } finally {
-                        STATE.setRelease(this, CANCELLED);
+                        setStateRelease(CANCELLED);
                     }
                     afterDone();
                     return true;
                 }
-            } else if (STATE.compareAndSet(this, s, CANCELLED)) {
+            } else if (casState(s, CANCELLED)) {
                 afterDone();
                 return true;
             }
@@ -129,7 +120,7 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     /** Shutdown: a task still queued is cancelled and never runs. */
     @Override
     public final boolean abandon() {
-        if (STATE.compareAndSet(this, NEW, CANCELLED)) {
+        if (casState(NEW, CANCELLED)) {
             afterDone();
             return true;
         }
@@ -156,9 +147,13 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
         // hook for async tasks
     }
 
-    /** Blocking pool: waits out a cancel that is interrupting this task's runner right now. */
+    /**
+     * Blocking pool: waits out a cancel that is interrupting this task's runner right now. Bounded:
+     * INTERRUPTING lasts only for the canceller's {@code Thread.interrupt()} call, after which it
+     * publishes CANCELLED unconditionally (in a finally).
+     */
     public final void awaitInterruptDelivered() {
-        while ((int) STATE.getVolatile(this) == INTERRUPTING) {
+        while (state() == INTERRUPTING) {
             Thread.onSpinWait();
         }
     }
@@ -246,15 +241,6 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     }
 
     // ------------------------------------------------------------------ reading the outcome
-
-    @Override
-    public final boolean isTaken() {
-        return (int) STATE.getAcquire(this) != NEW;
-    }
-
-    final int state() {
-        return (int) STATE.getVolatile(this);
-    }
 
     final Object outcome() {
         return outcome;
@@ -366,6 +352,7 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
             }
             scheduler.beforeBlocking();
         }
+        // bounded spin (JOIN_SPIN_NANOS, 5 µs by default): a task about to finish is not worth a park
         long spinUntil = System.nanoTime() + Math.min(JOIN_SPIN_NANOS, timed ? nanos : Long.MAX_VALUE);
         while ((s = state()) < SUCCESS && System.nanoTime() - spinUntil < 0) {
             Thread.onSpinWait();

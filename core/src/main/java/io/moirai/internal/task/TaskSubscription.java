@@ -1,8 +1,8 @@
 package io.moirai.internal.task;
 
 import io.moirai.internal.flow.Demand;
-import java.lang.invoke.MethodHandles;
 import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 import org.reactivestreams.Subscriber;
@@ -28,11 +28,7 @@ final class TaskSubscription<T> extends Listener implements Subscription {
     private static final int DONE = 2;
     private static final int TERMINATED = 4;
 
-    private static final VarHandle FLAGS;
-
-    static {
-        FLAGS = VarHandles.field(MethodHandles.lookup(), "flags", int.class);
-    }
+    private static final VarHandle FLAGS = VarHandles.field(MethodHandles.lookup(), "flags", int.class);
 
     private final TaskCore<T> task;
     private Subscriber<? super T> downstream;

@@ -19,9 +19,9 @@ class LocalQueueTest {
 
     /** A job that claims itself once and records how often it ran. */
     static final class CountingJob extends Job {
+        private static final int TAKEN = 1;
         final int id;
         final AtomicIntegerArray runs;
-        final AtomicBoolean taken = new AtomicBoolean();
 
         CountingJob(int id, AtomicIntegerArray runs) {
             this.id = id;
@@ -29,20 +29,15 @@ class LocalQueueTest {
         }
 
         @Override
-        public boolean isTaken() {
-            return taken.get();
-        }
-
-        @Override
         public void run() {
-            if (taken.compareAndSet(false, true)) {
+            if (casState(NEW, TAKEN)) {
                 runs.incrementAndGet(id);
             }
         }
 
         @Override
         public boolean abandon() {
-            return taken.compareAndSet(false, true);
+            return casState(NEW, TAKEN);
         }
     }
 
@@ -129,15 +124,8 @@ class LocalQueueTest {
             Thread thief = new Thread(() -> {
                 LocalQueue mine = new LocalQueue();
                 while (producing.get() || !owner.isEmpty()) {
-                    Job j = owner.stealInto(mine);
-                    if (j != null) {
-                        handedOut.incrementAndGet();
-                        j.run();
-                    }
-                    for (Job k; (k = mine.pop()) != null; ) {
-                        handedOut.incrementAndGet();
-                        k.run();
-                    }
+                    runCounted(owner.stealInto(mine), handedOut);
+                    drain(mine, handedOut);
                 }
                 thievesDone.countDown();
             });
@@ -151,28 +139,35 @@ class LocalQueueTest {
                 owner.overflowInto(overflow, j);
             }
             if ((i & 3) == 0) {
-                Job p = owner.pop();
-                if (p != null) {
-                    handedOut.incrementAndGet();
-                    p.run();
-                }
+                runCounted(owner.pop(), handedOut);
             }
         }
-        for (Job p; (p = owner.pop()) != null; ) {
-            handedOut.incrementAndGet();
-            p.run();
-        }
+        drain(owner, handedOut);
         producing.set(false);
         assertThat(thievesDone.await(30, TimeUnit.SECONDS)).isTrue();
         for (Job p; (p = overflow.poll()) != null; ) {
-            handedOut.incrementAndGet();
-            p.run();
+            runCounted(p, handedOut);
         }
         assertThat(handedOut.get()).isEqualTo(total);
         for (int i = 0; i < total; i++) {
             if (runs.get(i) != 1) {
                 throw new AssertionError("job " + i + " ran " + runs.get(i) + " times");
             }
+        }
+    }
+
+    /** Counts a job handed out by a queue, then runs it; null (nothing handed out) is ignored. */
+    private static void runCounted(Job job, AtomicInteger handedOut) {
+        if (job != null) {
+            handedOut.incrementAndGet();
+            job.run();
+        }
+    }
+
+    /** The queue's owner takes and runs everything left in it. */
+    private static void drain(LocalQueue queue, AtomicInteger handedOut) {
+        for (Job j; (j = queue.pop()) != null; ) {
+            runCounted(j, handedOut);
         }
     }
 }
