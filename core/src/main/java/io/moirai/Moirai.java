@@ -1,5 +1,6 @@
 package io.moirai;
 
+import io.moirai.internal.runtime.RuntimeAccess;
 import io.moirai.internal.runtime.RuntimeCore;
 import io.moirai.internal.runtime.RuntimeConfig;
 import io.moirai.task.TaskHandle;
@@ -12,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
 
 /**
  * A Moirai runtime: work-stealing compute workers that park when idle, an elastic pool for blocking
@@ -36,6 +38,10 @@ import java.util.function.Supplier;
  * counted and reported to the dropped-error handler.
  */
 public final class Moirai implements Executor, AutoCloseable {
+
+    static {
+        RuntimeAccess.install(m -> m.core);
+    }
 
     private final RuntimeCore core;
 
@@ -112,6 +118,59 @@ public final class Moirai implements Executor, AutoCloseable {
      * @throws NullPointerException if {@code command} is null
      * @throws RejectedExecutionException if the runtime is shut down
      */
+    /**
+     * A timer: the handle completes with {@code null} once {@code delay} has passed, never earlier,
+     * and normally within a few milliseconds of it (the I/O driver's timer wheel ticks every
+     * 2<sup>20</sup> ns, about 1 ms). A pending delay holds no thread; cancelling the handle removes
+     * the timer from the wheel. Observers of the handle are signalled on a compute worker, never on
+     * the I/O thread.
+     *
+     * @param delay how long to wait; must be positive
+     * @return the timer's handle
+     * @throws NullPointerException if {@code delay} is null
+     * @throws IllegalArgumentException if {@code delay} is zero or negative
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public TaskHandle<Void> delay(Duration delay) {
+        return core.delay(requirePositive(delay, "delay"));
+    }
+
+    /**
+     * Runs {@code task} on the compute workers once {@code delay} has passed (never earlier). Until
+     * then the task holds no thread; cancelling the handle before the delay ends removes the timer and
+     * the task never runs.
+     *
+     * @param delay how long to wait before running the task; must be positive
+     * @param task the work; its result becomes the handle's value
+     * @param <T> the result type
+     * @return the task's handle
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code delay} is zero or negative
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public <T> TaskHandle<T> schedule(Duration delay, Callable<? extends T> task) {
+        requirePositive(delay, "delay");
+        return core.schedule(delay, Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * A periodic timer: each subscriber gets its own timer, started at its subscription, that ticks
+     * every {@code period} and emits the tick's number: 0 at the end of the first period, 1 at the
+     * end of the second, and so on, at fixed rate (no drift). A tick that finds the subscriber without
+     * demand is dropped, never buffered, so the numbers a slow subscriber sees have gaps. Ticks are
+     * emitted on the compute workers. Cancelling the subscription removes the timer; a runtime
+     * shutdown ends the subscription with {@code onError(CancellationException)}.
+     *
+     * @param period the time between ticks; must be positive
+     * @return a cold publisher of tick numbers
+     * @throws NullPointerException if {@code period} is null
+     * @throws IllegalArgumentException if {@code period} is zero or negative
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public Publisher<Long> interval(Duration period) {
+        return core.interval(requirePositive(period, "period"));
+    }
+
     @Override
     public void execute(Runnable command) {
         core.execute(Objects.requireNonNull(command, "command"));
@@ -212,7 +271,10 @@ public final class Moirai implements Executor, AutoCloseable {
         }
 
         /**
-         * @param n the number of I/O driver threads, at least 1 (default: 1)
+         * @param n the number of I/O driver threads, at least 1 (default: 1). Each owns a
+         *     {@code Selector} and a timer wheel; they start with the runtime's first timer, listener
+         *     or connection, so a runtime that uses neither has no I/O thread
+
          * @return this builder
          */
         public Builder ioThreads(int n) {

@@ -14,7 +14,8 @@ import org.reactivestreams.Subscription;
 
 /**
  * The main program of the examples jar: a short tour that spawns compute, blocking and async tasks,
- * joins them, subscribes to one as a Reactive Streams publisher, and prints what it saw. Exits 0 on
+ * joins them, subscribes to one as a Reactive Streams publisher, waits on a timer, runs a TCP echo
+ * through a server written with {@code TcpListener}/{@code TcpConnection}, and prints what it saw. Exits 0 on
  * success, 1 if any step failed.
  */
 public final class Main {
@@ -93,6 +94,16 @@ public final class Main {
                 System.out.println("publish : no completion within 10 s");
                 return 1;
             }
+
+            long start = System.nanoTime();
+            moirai.delay(Duration.ofMillis(20)).join();
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.println("timer   : delay(20 ms) completed after " + (waited >= 20 ? "at least 20 ms" : waited + " ms (early!)"));
+            if (waited < 20) {
+                return 1;
+            }
+
+            System.out.println("tcp     : echo server replied \"" + TcpEcho.roundTrip(moirai, "hello, Moirai") + "\"");
 
             RuntimeMetrics m = moirai.metrics();
             System.out.println("metrics : " + m.tasksSpawned() + " tasks spawned, " + m.tasksCompleted()

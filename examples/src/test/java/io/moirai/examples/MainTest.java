@@ -27,6 +27,8 @@ class MainTest {
         assertThat(text).contains("sum of 0..999,999 in 100 subtasks = 499999500000")
                 .contains("blocking: slept 50 ms")
                 .contains("async   : completed by another task")
-                .contains("a subscriber received 499999500000");
+                .contains("a subscriber received 499999500000")
+                .contains("timer   : delay(20 ms) completed after at least 20 ms")
+                .contains("tcp     : echo server replied \"hello, Moirai\"");
     }
 }

@@ -2,12 +2,16 @@ package io.moirai.internal.runtime;
 
 import io.moirai.RuntimeMetrics;
 import io.moirai.internal.blocking.BlockingPool;
+import io.moirai.internal.io.IntervalPublisher;
+import io.moirai.internal.io.IoGroup;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.task.AsyncRegistry;
 import io.moirai.internal.task.AsyncTask;
 import io.moirai.internal.task.BlockingTask;
 import io.moirai.internal.task.CommandJob;
 import io.moirai.internal.task.ComputeTask;
+import io.moirai.internal.task.TimerTask;
+import io.moirai.internal.time.Ticks;
 import io.moirai.task.TaskHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
 
 /**
  * What a {@code Moirai} facade drives: the compute scheduler, the blocking pool, the registry of
- * pending async tasks, and the shutdown sequence. Arguments are validated by the facade.
+ * pending async tasks, the I/O drivers (timers and sockets), and the shutdown sequence. Arguments are validated by the facade.
  *
  * <p>Threads: every method may be called from any thread; {@link #shutdown} from many at once.
  */
@@ -33,6 +38,7 @@ public final class RuntimeCore {
     private final ComputeScheduler scheduler;
     private final BlockingPool blocking;
     private final AsyncRegistry async = new AsyncRegistry();
+    private final IoGroup io;
     private final LongAdder discardedCommands = new LongAdder();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final AtomicBoolean discardReported = new AtomicBoolean();
@@ -49,7 +55,17 @@ public final class RuntimeCore {
                 config.threadFactory(), dropped);
         this.blocking = new BlockingPool(config.maxBlockingThreads(), config.blockingKeepAlive().toNanos(),
                 config.threadNamePrefix(), dropped);
+        this.io = new IoGroup(config.ioThreads(), config.threadNamePrefix(), dropped);
         scheduler.start();
+    }
+
+    /**
+     * @return the I/O drivers (started on first use)
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public IoGroup io() {
+        ensureOpen();
+        return io;
     }
 
     /** @return the settings */
@@ -97,6 +113,26 @@ public final class RuntimeCore {
         return task;
     }
 
+    /** Completes after a delay. */
+    public TaskHandle<Void> delay(Duration delay) {
+        return schedule(delay, null);
+    }
+
+    /** Runs a task after a delay; a null callable makes a plain delay. */
+    public <T> TaskHandle<T> schedule(Duration delay, Callable<? extends T> callable) {
+        ensureOpen();
+        long deadline = Ticks.ceil(Ticks.deadlineNanos(System.nanoTime(), saturatedNanos(delay)));
+        TimerTask<T> task = new TimerTask<>(scheduler, io.next(), deadline, callable);
+        task.start();
+        return task;
+    }
+
+    /** A periodic timer per subscriber. */
+    public Publisher<Long> interval(Duration period) {
+        ensureOpen();
+        return new IntervalPublisher(io, scheduler, saturatedNanos(period));
+    }
+
     /** Runs a fire-and-forget command on the compute workers. */
     public void execute(Runnable command) {
         ensureOpen();
@@ -118,8 +154,8 @@ public final class RuntimeCore {
                 scheduler.completed(),
                 scheduler.steals(),
                 scheduler.queued() + blocking.queued(),
-                0,
-                0L);
+                io.registrations(),
+                io.pendingTimers());
     }
 
     /**
@@ -130,6 +166,7 @@ public final class RuntimeCore {
      */
     public boolean shutdown(Duration timeout) {
         if (shutdownStarted.compareAndSet(false, true)) {
+            io.shutdown();
             scheduler.shutdown();
             blocking.shutdown();
             async.cancelAll();
@@ -155,6 +192,7 @@ public final class RuntimeCore {
         Thread self = Thread.currentThread();
         List<Thread> threads = new ArrayList<>(List.of(scheduler.threads()));
         threads.addAll(blocking.threads());
+        threads.addAll(io.threads());
         boolean interrupted = false;
         boolean all = true;
         try {

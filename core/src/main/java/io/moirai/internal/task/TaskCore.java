@@ -212,6 +212,12 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
         }
     }
 
+    /** @return whether some observer (joiner, subscriber, future view) is waiting, racy by nature */
+    final boolean hasObservers() {
+        Object h = LISTENERS.getVolatile(this);
+        return h != null && h != DONE;
+    }
+
     /** Unlinks observers that no longer care (as {@code FutureTask.removeWaiter} does). */
     final void purgeDeadListeners() {
         retry:

@@ -56,10 +56,10 @@ public final class TimerWheel {
      * @return {@code false} if its deadline has passed already (it was not inserted: fire it now)
      */
     public boolean insert(TimerEntry entry) {
-        if (entry.isScheduled()) {
+        if (isScheduled(entry)) {
             throw new IllegalStateException("timer already scheduled");
         }
-        if (entry.deadline <= elapsed) {
+        if (entry.timerDeadline() <= elapsed) {
             return false;
         }
         link(entry);
@@ -73,7 +73,7 @@ public final class TimerWheel {
      * @param entry the entry
      */
     public void remove(TimerEntry entry) {
-        if (!entry.isScheduled()) {
+        if (!isScheduled(entry)) {
             return;
         }
         unlink(entry);
@@ -114,9 +114,9 @@ public final class TimerWheel {
             heads[level][slot] = null;
             occupied[level] &= ~(1L << slot);
             while (e != null) {
-                TimerEntry next = e.next;
+                TimerEntry next = e.timerNext();
                 detach(e);
-                if (e.deadline <= elapsed) {
+                if (e.timerDeadline() <= elapsed) {
                     size--;
                     fired++;
                     fire.accept(e);
@@ -130,6 +130,33 @@ public final class TimerWheel {
             elapsed = now;
         }
         return fired;
+    }
+
+    /**
+     * Removes every entry (the wheel's owner is stopping).
+     *
+     * @param each receives each removed entry
+     */
+    public void clear(Consumer<? super TimerEntry> each) {
+        for (int level = 0; level < LEVELS; level++) {
+            while (occupied[level] != 0L) {
+                int slot = Long.numberOfTrailingZeros(occupied[level]);
+                TimerEntry e;
+                while ((e = heads[level][slot]) != null) {
+                    unlink(e);
+                    size--;
+                    each.accept(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * @param entry an entry
+     * @return whether it is in a wheel
+     */
+    public static boolean isScheduled(TimerEntry entry) {
+        return entry.timerIndex() != TimerEntry.UNSCHEDULED;
     }
 
     @Override
@@ -177,45 +204,49 @@ public final class TimerWheel {
     }
 
     private void link(TimerEntry e) {
-        long masked = (elapsed ^ e.deadline) | SLOT_MASK;
+        long deadline = e.timerDeadline();
+        long masked = (elapsed ^ deadline) | SLOT_MASK;
         if (masked >= MAX_RANGE) {
             masked = MAX_RANGE - 1;
         }
         int significant = 63 - Long.numberOfLeadingZeros(masked);
         int level = significant / SLOT_BITS;
-        int slot = (int) ((e.deadline >>> (SLOT_BITS * level)) & SLOT_MASK);
+        int slot = (int) ((deadline >>> (SLOT_BITS * level)) & SLOT_MASK);
         TimerEntry head = heads[level][slot];
-        e.next = head;
-        e.prev = null;
+        e.timerNext(head);
+        e.timerPrev(null);
         if (head != null) {
-            head.prev = e;
+            head.timerPrev(e);
         }
         heads[level][slot] = e;
         occupied[level] |= 1L << slot;
-        e.level = level;
-        e.slot = slot;
+        e.timerIndex(level << SLOT_BITS | slot);
     }
 
     private void unlink(TimerEntry e) {
-        if (e.prev != null) {
-            e.prev.next = e.next;
+        TimerEntry prev = e.timerPrev();
+        TimerEntry next = e.timerNext();
+        if (prev != null) {
+            prev.timerNext(next);
         } else {
-            heads[e.level][e.slot] = e.next;
-            if (e.next == null) {
-                occupied[e.level] &= ~(1L << e.slot);
+            int index = e.timerIndex();
+            int level = index >>> SLOT_BITS;
+            int slot = index & (int) SLOT_MASK;
+            heads[level][slot] = next;
+            if (next == null) {
+                occupied[level] &= ~(1L << slot);
             }
         }
-        if (e.next != null) {
-            e.next.prev = e.prev;
+        if (next != null) {
+            next.timerPrev(prev);
         }
         detach(e);
     }
 
     /** Marks an entry as out of the wheel (its neighbours are relinked by the caller, or gone). */
     private static void detach(TimerEntry e) {
-        e.prev = null;
-        e.next = null;
-        e.level = -1;
-        e.slot = -1;
+        e.timerPrev(null);
+        e.timerNext(null);
+        e.timerIndex(TimerEntry.UNSCHEDULED);
     }
 }

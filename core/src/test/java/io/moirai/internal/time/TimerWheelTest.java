@@ -11,15 +11,31 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TimerWheelTest {
 
-    static final class Entry extends TimerEntry {
+    static final class Entry implements TimerEntry {
         final int id;
+        final long deadline;
         long firedAt = -1;
         int fires;
+        private TimerEntry prev;
+        private TimerEntry next;
+        private int index = UNSCHEDULED;
 
         Entry(int id, long deadline) {
-            super(deadline);
             this.id = id;
+            this.deadline = deadline;
         }
+
+        boolean isScheduled() {
+            return TimerWheel.isScheduled(this);
+        }
+
+        @Override public long timerDeadline() { return deadline; }
+        @Override public TimerEntry timerPrev() { return prev; }
+        @Override public void timerPrev(TimerEntry p) { prev = p; }
+        @Override public TimerEntry timerNext() { return next; }
+        @Override public void timerNext(TimerEntry n) { next = n; }
+        @Override public int timerIndex() { return index; }
+        @Override public void timerIndex(int i) { index = i; }
     }
 
     @Test
@@ -128,18 +144,18 @@ class TimerWheelTest {
                 });
                 now = target;
                 for (Entry e : all) {
-                    boolean due = e.deadline() <= now;
-                    boolean wasDue = e.deadline() <= previous;
+                    boolean due = e.deadline <= now;
+                    boolean wasDue = e.deadline <= previous;
                     if (removed.contains(e)) {
                         if (e.fires != 0) {
                             throw new AssertionError("removed timer " + e.id + " fired");
                         }
                     } else if (due && e.fires != 1) {
-                        throw new AssertionError("timer " + e.id + " due at " + e.deadline() + " fired "
-                                + e.fires + " times by " + now + " (previous " + previous + ", level " + e.level
-                                + ", slot " + e.slot + ", " + wheel + " before: " + before + ")");
+                        throw new AssertionError("timer " + e.id + " due at " + e.deadline + " fired "
+                                + e.fires + " times by " + now + " (previous " + previous + ", index " + e.index
+                                + ", " + wheel + " before: " + before + ")");
                     } else if (!due && e.fires != 0) {
-                        throw new AssertionError("timer " + e.id + " fired early: deadline " + e.deadline()
+                        throw new AssertionError("timer " + e.id + " fired early: deadline " + e.deadline
                                 + ", now " + now);
                     } else if (due && !wasDue && e.firedAt != now) {
                         throw new AssertionError("timer " + e.id + " fired late");

@@ -1,0 +1,265 @@
+package io.moirai.internal.net;
+
+import io.moirai.internal.flow.Subscriptions;
+import io.moirai.internal.io.IoDriver;
+import io.moirai.internal.io.IoGroup;
+import io.moirai.internal.io.IoHandler;
+import io.moirai.internal.io.LoopSubscription;
+import io.moirai.internal.runtime.RuntimeCore;
+import io.moirai.internal.scheduler.ComputeScheduler;
+import io.moirai.internal.util.VarHandles;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CancellationException;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+
+/**
+ * A listening socket on one I/O driver whose accepted connections are a unicast publisher: accept
+ * interest is registered only while the subscriber has demand; each accepted socket goes to the next
+ * driver of the group, so connections spread over the I/O threads.
+ *
+ * <p>Threads: {@link #connections()}, {@link #close()} and the getters from any thread; the key, the
+ * accepts and the subscriber's signals on the listener's driver thread (see {@link LoopSubscription}).
+ *
+ * @param <C> the public connection type emitted
+ */
+public final class ListenerCore<C> extends IoHandler {
+
+    private static final int REGISTER = 1;
+    private static final int ATTACH = 1 << 1;
+    private static final int ACCEPT = 1 << 2;
+    private static final int CLOSE = 1 << 3;
+    private static final int BACKLOG = 1024;
+
+    private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
+    private static final VarHandle CLAIMED = VarHandles.field(MethodHandles.lookup(), "claimed", int.class);
+
+    private final ServerSocketChannel channel;
+    private final IoGroup io;
+    private final ComputeScheduler scheduler;
+    private final Function<SocketConnection, C> wrap;
+    private final InetSocketAddress local;
+    @SuppressWarnings("unused") private volatile int closed;
+    @SuppressWarnings("unused") private volatile int claimed;
+    private volatile Throwable closeCause;
+    private volatile Accepts accepts;
+    private boolean deregistered; // driver thread
+
+    private ListenerCore(IoDriver driver, IoGroup io, ComputeScheduler scheduler, ServerSocketChannel channel,
+            Function<SocketConnection, C> wrap) throws IOException {
+        super(driver);
+        this.io = io;
+        this.scheduler = scheduler;
+        this.channel = channel;
+        this.wrap = wrap;
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /**
+     * Binds now, so a busy address fails the caller.
+     *
+     * @param runtime the runtime
+     * @param address where to listen
+     * @param wrap turns accepted connections into the public type
+     * @param <C> the public type
+     * @return the listener
+     * @throws IOException if binding fails; the message names the address
+     */
+    public static <C> ListenerCore<C> bind(RuntimeCore runtime, InetSocketAddress address,
+            Function<SocketConnection, C> wrap) throws IOException {
+        IoGroup io = runtime.io();
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        ListenerCore<C> l;
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(address, BACKLOG);
+            ch.configureBlocking(false);
+            l = new ListenerCore<>(io.next(), io, runtime.scheduler(), ch, wrap);
+        } catch (IOException | RuntimeException e) {
+            try {
+                ch.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            String message = "cannot bind " + address + ": " + e.getMessage();
+            IOException named = e instanceof BindException ? new BindException(message) : new IOException(message);
+            named.initCause(e);
+            throw named;
+        }
+        l.requestUpdate(REGISTER);
+        return l;
+    }
+
+    /** @return the bound address */
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** @return whether the listener is open */
+    public boolean isOpen() {
+        return closed == 0;
+    }
+
+    /** @return the unicast publisher of accepted connections */
+    public Publisher<C> connections() {
+        return this::subscribe;
+    }
+
+    private void subscribe(Subscriber<? super C> s) {
+        Subscriptions.requireSubscriber(s);
+        if (!CLAIMED.compareAndSet(this, 0, 1)) {
+            Subscriptions.rejectSecondSubscriber(s, "TcpListener.connections()");
+            return;
+        }
+        if (closed != 0) {
+            Subscriptions.error(s, new IllegalStateException("TcpListener.connections(): the listener is closed"));
+            return;
+        }
+        Accepts a = new Accepts(s);
+        accepts = a;
+        try {
+            s.onSubscribe(a);
+        } catch (Throwable t) {
+            a.cancel(); // §2.13
+            driver.dropped().report(t);
+        }
+        requestUpdate(ATTACH);
+    }
+
+    /** Stops accepting and closes the socket; the subscriber completes. Any thread; idempotent. */
+    public void close() {
+        closeWith(null);
+    }
+
+    private void closeWith(Throwable cause) {
+        if (!CLOSED.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        closeCause = cause;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            driver.dropped().report(e);
+        }
+        requestUpdate(CLOSE);
+    }
+
+    @Override
+    protected void update(int bits) {
+        if ((bits & REGISTER) != 0 && !deregistered) {
+            try {
+                key = driver.register(channel, 0, this);
+            } catch (ClosedChannelException e) {
+                // closed before registration: CLOSE follows
+            }
+        }
+        if ((bits & CLOSE) != 0) {
+            ended();
+        }
+        if ((bits & ATTACH) != 0) {
+            Accepts a = accepts;
+            a.attach();
+            if (closed != 0) {
+                a.end(closeCause);
+            }
+        }
+        if ((bits & ACCEPT) != 0) {
+            Accepts a = accepts;
+            if (a != null) {
+                a.drain();
+            }
+        }
+    }
+
+    private void ended() {
+        if (!deregistered) {
+            deregistered = true;
+            if (key != null) {
+                driver.deregister(key);
+            }
+        }
+        Accepts a = accepts;
+        if (a != null) {
+            a.end(closeCause);
+        }
+    }
+
+    @Override
+    protected void ready(int readyOps) {
+        Accepts a = accepts;
+        if (a != null) {
+            a.drain();
+        } else {
+            interest(SelectionKey.OP_ACCEPT, false);
+        }
+    }
+
+    @Override
+    protected void shutdown(Throwable cause) {
+        closeWith(cause instanceof CancellationException ? cause : new CancellationException("the runtime shut down"));
+        ended();
+    }
+
+    @Override
+    protected void failed(Throwable error) {
+        closeWith(error);
+        driver.dropped().report(error);
+    }
+
+    @Override
+    public String toString() {
+        return "local=" + local + (closed != 0 ? ", closed" : "");
+    }
+
+    /** The subscription of {@link #connections()}: one accept per unit of demand. */
+    final class Accepts extends LoopSubscription<C> {
+
+        Accepts(Subscriber<? super C> s) {
+            super(ListenerCore.this, ACCEPT, s);
+        }
+
+        @Override
+        protected C produce() throws IOException {
+            SocketChannel c = channel.accept();
+            if (c == null) {
+                interest(SelectionKey.OP_ACCEPT, true);
+                return null;
+            }
+            try {
+                return wrap.apply(SocketConnection.accepted(io.next(), c, scheduler));
+            } catch (IOException | RuntimeException e) {
+                // this one connection could not be set up (reset before we saw it, runtime closing):
+                // drop it and keep accepting
+                try {
+                    c.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                driver.dropped().report(e);
+                interest(SelectionKey.OP_ACCEPT, true);
+                return null;
+            }
+        }
+
+        @Override
+        protected void pause() {
+            interest(SelectionKey.OP_ACCEPT, false);
+        }
+
+        @Override
+        protected void failed(IOException e) {
+            end(e);
+            closeWith(e);
+        }
+    }
+}

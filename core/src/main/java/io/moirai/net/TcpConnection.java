@@ -1,0 +1,145 @@
+package io.moirai.net;
+
+import io.moirai.Moirai;
+import io.moirai.internal.net.ConnectTask;
+import io.moirai.internal.net.SocketConnection;
+import io.moirai.internal.runtime.RuntimeAccess;
+import io.moirai.task.TaskHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.reactivestreams.Publisher;
+
+/**
+ * A TCP connection whose input is a publisher of buffers and whose output is written from one.
+ *
+ * <p><b>Input.</b> {@link #inbound()} reads only while its subscriber has outstanding demand: read
+ * interest is registered with the selector only then, so a slow subscriber slows the peer through
+ * TCP flow control, and at most one buffer per requested element is ever allocated. Each buffer is
+ * freshly allocated, sized to the bytes read, and belongs to the subscriber. End of stream (the peer
+ * shut down its output) gives {@code onComplete}.
+ *
+ * <p><b>Output.</b> {@link #outbound(Publisher)} subscribes to the data, requests one buffer, writes
+ * it, and requests the next only once that buffer was written completely, so at most one buffer is
+ * held. When the data completes, everything is flushed and the output is shut down (FIN); the returned
+ * handle then completes.
+ *
+ * <p><b>Failures.</b> A peer reset or any other I/O failure closes the socket and reaches both sides:
+ * the inbound subscriber gets {@code onError(IOException)} and the outbound handle fails with it.
+ * {@link #close()} closes the socket; a side still active then ends with
+ * {@code java.nio.channels.ClosedChannelException} (inbound: {@code onError}; outbound: the handle
+ * fails). A runtime shutdown closes the socket and ends both sides cancelled.
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread. The inbound subscriber is signalled
+ * on the connection's I/O thread, one signal at a time (§1.3); it must not block there (move blocking
+ * work elsewhere, for example with {@code spawnBlocking}). The outbound data may signal from any
+ * thread; a buffer is written on the thread that delivers it when the socket can take it at once,
+ * and on the I/O thread otherwise.
+ */
+public final class TcpConnection implements AutoCloseable {
+
+    /** The largest buffer {@link #inbound()} emits: 64 KiB. */
+    public static final int DEFAULT_MAX_CHUNK_SIZE = 64 * 1024;
+
+    private final SocketConnection core;
+
+    TcpConnection(SocketConnection core) {
+        this.core = core;
+    }
+
+    /**
+     * Connects without blocking the caller.
+     *
+     * @param moirai the runtime whose I/O thread serves the connection
+     * @param address the peer
+     * @return a handle that completes with the connection once it is established; fails with
+     *     {@link java.net.ConnectException} if the peer refuses, or another {@code IOException};
+     *     cancelling it abandons the attempt and closes the socket
+     * @throws NullPointerException if an argument is null
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
+     */
+    public static TaskHandle<TcpConnection> connect(Moirai moirai, InetSocketAddress address) {
+        Objects.requireNonNull(moirai, "moirai");
+        Objects.requireNonNull(address, "address");
+        return ConnectTask.start(RuntimeAccess.of(moirai), address, TcpConnection::new);
+    }
+
+    /**
+     * The bytes read from the socket, as buffers of at most {@link #DEFAULT_MAX_CHUNK_SIZE} bytes.
+     * Same as {@code inbound(DEFAULT_MAX_CHUNK_SIZE)}.
+     *
+     * @return the connection's input; unicast
+     */
+    public Publisher<ByteBuffer> inbound() {
+        return core.inbound(DEFAULT_MAX_CHUNK_SIZE);
+    }
+
+    /**
+     * The bytes read from the socket, as buffers of at most {@code maxChunkSize} bytes (one read per
+     * element, so {@code maxChunkSize = 1} makes every byte an element). Unicast: across every
+     * publisher this method and {@link #inbound()} return, the first subscriber gets the input; a
+     * later one receives {@code onSubscribe} then {@code onError(IllegalStateException)}, as does a
+     * subscriber arriving after the connection was closed. Cancelling the subscription stops reading
+     * (the socket stays open); no other subscriber can take over.
+     *
+     * @param maxChunkSize the largest buffer to emit, at least 1
+     * @return the connection's input
+     * @throws IllegalArgumentException if {@code maxChunkSize < 1}
+     */
+    public Publisher<ByteBuffer> inbound(int maxChunkSize) {
+        if (maxChunkSize < 1) {
+            throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + maxChunkSize);
+        }
+        return core.inbound(maxChunkSize);
+    }
+
+    /**
+     * Writes the buffers of {@code data} in order, requesting one at a time and the next only after
+     * the previous one was written completely. Each buffer's remaining bytes are written; its position
+     * advances. When {@code data} completes: flush, shut down the output (the peer reads end of
+     * stream), complete the handle. If {@code data} fails, the connection is closed (the peer must not
+     * mistake a truncated stream for a complete one) and the handle fails with that error. A null
+     * buffer fails the handle with a {@code NullPointerException} (§2.13).
+     *
+     * <p>Only one output per connection: a second call returns a handle failed with
+     * {@code IllegalStateException}, as does a call after {@link #close()}. Cancelling the handle
+     * cancels the subscription to {@code data} and stops writing; the socket stays open.
+     *
+     * @param data the buffers to write
+     * @return a handle that completes once all data was written and the output shut down
+     * @throws NullPointerException if {@code data} is null
+     */
+    public TaskHandle<Void> outbound(Publisher<ByteBuffer> data) {
+        Objects.requireNonNull(data, "data");
+        return core.outbound(data);
+    }
+
+    /** @return the local address of the socket */
+    public InetSocketAddress localAddress() {
+        return core.localAddress();
+    }
+
+    /** @return the peer's address */
+    public InetSocketAddress remoteAddress() {
+        return core.remoteAddress();
+    }
+
+    /** @return {@code false} once the socket was closed (by {@link #close()}, a failure or shutdown) */
+    public boolean isOpen() {
+        return core.isOpen();
+    }
+
+    /**
+     * Closes the socket at once. Idempotent. Bytes not yet written are discarded; an active inbound
+     * subscriber and an unfinished outbound handle end with {@code ClosedChannelException}.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConnection[" + core + "]";
+    }
+}

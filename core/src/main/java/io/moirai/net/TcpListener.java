@@ -1,0 +1,85 @@
+package io.moirai.net;
+
+import io.moirai.Moirai;
+import io.moirai.internal.net.ListenerCore;
+import io.moirai.internal.runtime.RuntimeAccess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.reactivestreams.Publisher;
+
+/**
+ * A listening TCP socket whose accepted connections are a backpressured publisher.
+ *
+ * <p><b>Backpressure.</b> {@link #connections()} accepts only while its subscriber has outstanding
+ * demand: without demand the listener is not even registered for accept readiness, and pending
+ * connections wait in the kernel's backlog. Each accepted connection is assigned to one of the
+ * runtime's I/O threads in turn, so connections spread over them.
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread. The subscriber of
+ * {@link #connections()} is signalled on the listener's I/O thread, one signal at a time (§1.3); it
+ * must not block there.
+ *
+ * <p><b>Closing.</b> {@link #close()} stops accepting and closes the socket; the subscriber then
+ * receives {@code onComplete}. Connections accepted earlier stay open. A runtime shutdown closes the
+ * listener and ends its subscriber with {@code onError(CancellationException)}.
+ */
+public final class TcpListener implements AutoCloseable {
+
+    private final ListenerCore<TcpConnection> core;
+
+    private TcpListener(ListenerCore<TcpConnection> core) {
+        this.core = core;
+    }
+
+    /**
+     * Binds a listening socket at once (with {@code SO_REUSEADDR}), so that a busy port is reported
+     * here and not later.
+     *
+     * @param moirai the runtime whose I/O threads serve the listener and its connections
+     * @param address where to listen; port 0 picks a free port (see {@link #localAddress()})
+     * @return the bound listener
+     * @throws IOException if the address cannot be bound; the message names the address
+     * @throws NullPointerException if an argument is null
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
+     */
+    public static TcpListener bind(Moirai moirai, InetSocketAddress address) throws IOException {
+        Objects.requireNonNull(moirai, "moirai");
+        Objects.requireNonNull(address, "address");
+        return new TcpListener(ListenerCore.bind(RuntimeAccess.of(moirai), address, TcpConnection::new));
+    }
+
+    /** @return the address the listener is bound to (with the actual port when bound to port 0) */
+    public InetSocketAddress localAddress() {
+        return core.localAddress();
+    }
+
+    /**
+     * The accepted connections. Unicast: the first subscriber (of any publisher this method returns)
+     * gets them; a later subscriber receives {@code onSubscribe} then
+     * {@code onError(IllegalStateException)}. Cancelling the subscription stops accepting; the
+     * listener stays bound until {@link #close()}. An accept failure ends the subscriber with
+     * {@code onError(IOException)}.
+     *
+     * @return the publisher of accepted connections
+     */
+    public Publisher<TcpConnection> connections() {
+        return core.connections();
+    }
+
+    /** @return {@code false} once the listener was closed (or the runtime shut down) */
+    public boolean isOpen() {
+        return core.isOpen();
+    }
+
+    /** Stops accepting and closes the listening socket. Idempotent. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpListener[" + core + "]";
+    }
+}
