@@ -111,19 +111,11 @@ public final class Moirai implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs a command on the compute workers, fire-and-forget. An exception it throws goes to the
-     * dropped-error handler.
-     *
-     * @param command the command
-     * @throws NullPointerException if {@code command} is null
-     * @throws RejectedExecutionException if the runtime is shut down
-     */
-    /**
      * A timer: the handle completes with {@code null} once {@code delay} has passed, never earlier,
      * and normally within a few milliseconds of it (the I/O driver's timer wheel ticks every
      * 2<sup>20</sup> ns, about 1 ms). A pending delay holds no thread; cancelling the handle removes
-     * the timer from the wheel. Observers of the handle are signalled on a compute worker, never on
-     * the I/O thread.
+     * the timer from the wheel. Observers waiting when it fires are signalled on a compute worker,
+     * not on the I/O thread.
      *
      * @param delay how long to wait; must be positive
      * @return the timer's handle
@@ -171,6 +163,14 @@ public final class Moirai implements Executor, AutoCloseable {
         return core.interval(requirePositive(period, "period"));
     }
 
+    /**
+     * Runs a command on the compute workers, fire-and-forget. An exception it throws goes to the
+     * dropped-error handler.
+     *
+     * @param command the command
+     * @throws NullPointerException if {@code command} is null
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
     @Override
     public void execute(Runnable command) {
         core.execute(Objects.requireNonNull(command, "command"));

@@ -163,7 +163,11 @@ public final class IntervalPublisher implements Publisher<Long> {
 
         @Override
         public boolean abandon() {
-            fail(new CancellationException("the runtime shut down"));
+            // the driver is gone: no command to hand over (that would come straight back here)
+            if (error == null) {
+                error = new CancellationException("the runtime shut down");
+            }
+            signal();
             return true;
         }
 

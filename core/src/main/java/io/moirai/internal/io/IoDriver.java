@@ -32,8 +32,7 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * enqueues, then swaps {@code nextWakeup} to {@code AWAKE} and calls {@link Selector#wakeup()} only if
  * it found the loop asleep. Both sides write then read (volatile), so either the loop sees the command
  * or the producer sees the sleeper: no command waits for a timeout, and {@code wakeup()} runs only
- * while the loop sleeps, never on the loop's own thread. A new timer wakes the loop only if it is due
- * before the loop's wake-up tick.
+ * while the loop sleeps, never on the loop's own thread.
  *
  * <p><b>Stop.</b> {@link #shutdown()} makes the loop end its turn, shut down every registered handler,
  * abandon every timer in the wheel and every queued command, and close the selector. A command handed
@@ -59,7 +58,7 @@ public final class IoDriver implements Runnable {
     private final Selector selector;
     private final DroppedErrors dropped;
     private final MessagePassingQueue<IoCommand> commands = new MpscUnboundedXaddArrayQueue<>(1024);
-    private final TimerWheel wheel = new TimerWheel(Ticks.floor(System.nanoTime()));
+    private final TimerWheel wheel = new TimerWheel(Ticks.now());
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final Object abandonLock = new Object();
     private final MessagePassingQueue.Consumer<IoCommand> applier = this::applyCommand;
@@ -133,8 +132,8 @@ public final class IoDriver implements Runnable {
     }
 
     /**
-     * Hands a timer to the loop; wakes the loop only if it sleeps past the timer's deadline. Any
-     * thread.
+     * Hands a timer to the loop, waking it if it sleeps, so the timer is in the wheel (and counted by
+     * {@link #pendingTimers()}) at once rather than at the loop's next wake-up. Any thread.
      *
      * @param timer the timer, which inserts itself when applied
      */
@@ -142,7 +141,7 @@ public final class IoDriver implements Runnable {
         commands.offer(timer);
         if (terminated) {
             abandonQueued();
-        } else if (!inLoop() && timer.timerDeadline() < (long) NEXT_WAKEUP.getVolatile(this)) {
+        } else if (!inLoop()) {
             wakeup();
         }
     }

@@ -18,6 +18,7 @@ public final class IoGroup {
     private final String namePrefix;
     private final DroppedErrors dropped;
     private final AtomicInteger turn = new AtomicInteger();
+    private final AtomicInteger acceptTurn = new AtomicInteger();
     private volatile IoDriver[] drivers;
     private boolean closed; // guarded by this
 
@@ -42,6 +43,21 @@ public final class IoGroup {
             d = start();
         }
         return d.length == 1 ? d[0] : d[Math.floorMod(turn.getAndIncrement(), d.length)];
+    }
+
+    /**
+     * The driver for the next accepted connection: listeners take turns of their own, so accepted
+     * connections spread evenly over the drivers even when the same runtime also connects (which
+     * would otherwise take every other turn).
+     *
+     * @return the next driver for an accepted connection
+     */
+    public IoDriver nextForAccepted() {
+        IoDriver[] d = drivers;
+        if (d == null) {
+            d = start();
+        }
+        return d.length == 1 ? d[0] : d[Math.floorMod(acceptTurn.getAndIncrement(), d.length)];
     }
 
     private synchronized IoDriver[] start() {

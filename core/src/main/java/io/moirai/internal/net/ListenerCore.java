@@ -41,7 +41,9 @@ public final class ListenerCore<C> extends IoHandler {
     private static final int CLOSE = 1 << 3;
     private static final int BACKLOG = 1024;
 
-    private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
+    private static final VarHandle CLOSE_STATE = VarHandles.field(MethodHandles.lookup(), "closeState", Object.class);
+    /** The close state of a listener closed by {@link #close()}: its subscriber completes. */
+    private static final Object CLOSED_NORMALLY = new Object();
     private static final VarHandle CLAIMED = VarHandles.field(MethodHandles.lookup(), "claimed", int.class);
 
     private final ServerSocketChannel channel;
@@ -49,9 +51,9 @@ public final class ListenerCore<C> extends IoHandler {
     private final ComputeScheduler scheduler;
     private final Function<SocketConnection, C> wrap;
     private final InetSocketAddress local;
-    @SuppressWarnings("unused") private volatile int closed;
     @SuppressWarnings("unused") private volatile int claimed;
-    private volatile Throwable closeCause;
+    /** Null while open; set once (CAS) to {@code CLOSED_NORMALLY} or the error the subscriber gets. */
+    private volatile Object closeState;
     private volatile Accepts accepts;
     private boolean deregistered; // driver thread
 
@@ -107,7 +109,7 @@ public final class ListenerCore<C> extends IoHandler {
 
     /** @return whether the listener is open */
     public boolean isOpen() {
-        return closed == 0;
+        return closeState == null;
     }
 
     /** @return the unicast publisher of accepted connections */
@@ -121,7 +123,7 @@ public final class ListenerCore<C> extends IoHandler {
             Subscriptions.rejectSecondSubscriber(s, "TcpListener.connections()");
             return;
         }
-        if (closed != 0) {
+        if (closeState != null) {
             Subscriptions.error(s, new IllegalStateException("TcpListener.connections(): the listener is closed"));
             return;
         }
@@ -142,16 +144,21 @@ public final class ListenerCore<C> extends IoHandler {
     }
 
     private void closeWith(Throwable cause) {
-        if (!CLOSED.compareAndSet(this, 0, 1)) {
+        if (!CLOSE_STATE.compareAndSet(this, null, cause == null ? CLOSED_NORMALLY : cause)) {
             return;
         }
-        closeCause = cause;
         try {
             channel.close();
         } catch (IOException e) {
             driver.dropped().report(e);
         }
         requestUpdate(CLOSE);
+    }
+
+    /** @return null for a normal close (the subscriber completes), else the error it gets */
+    private Throwable closeCause() {
+        Object state = closeState;
+        return state instanceof Throwable t ? t : null;
     }
 
     @Override
@@ -169,8 +176,8 @@ public final class ListenerCore<C> extends IoHandler {
         if ((bits & ATTACH) != 0) {
             Accepts a = accepts;
             a.attach();
-            if (closed != 0) {
-                a.end(closeCause);
+            if (closeState != null) {
+                a.end(closeCause());
             }
         }
         if ((bits & ACCEPT) != 0) {
@@ -190,7 +197,7 @@ public final class ListenerCore<C> extends IoHandler {
         }
         Accepts a = accepts;
         if (a != null) {
-            a.end(closeCause);
+            a.end(closeCause());
         }
     }
 
@@ -218,7 +225,7 @@ public final class ListenerCore<C> extends IoHandler {
 
     @Override
     public String toString() {
-        return "local=" + local + (closed != 0 ? ", closed" : "");
+        return "local=" + local + (closeState != null ? ", closed" : "");
     }
 
     /** The subscription of {@link #connections()}: one accept per unit of demand. */
@@ -236,7 +243,7 @@ public final class ListenerCore<C> extends IoHandler {
                 return null;
             }
             try {
-                return wrap.apply(SocketConnection.accepted(io.next(), c, scheduler));
+                return wrap.apply(SocketConnection.accepted(io.nextForAccepted(), c, scheduler));
             } catch (IOException | RuntimeException e) {
                 // this one connection could not be set up (reset before we saw it, runtime closing):
                 // drop it and keep accepting
@@ -258,6 +265,10 @@ public final class ListenerCore<C> extends IoHandler {
 
         @Override
         protected void failed(IOException e) {
+            if (closeState != null) {
+                end(closeCause()); // closed meanwhile (accept saw the closed channel): a close, not a failure
+                return;
+            }
             end(e);
             closeWith(e);
         }

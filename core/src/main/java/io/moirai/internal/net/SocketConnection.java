@@ -49,7 +49,7 @@ public final class SocketConnection extends IoHandler {
     static final int CLOSE = 1 << 5;
     static final int OUTPUT_SHUT = 1 << 6;
 
-    private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
+    private static final VarHandle CLOSE_CAUSE = VarHandles.field(MethodHandles.lookup(), "closeCause", Throwable.class);
     private static final VarHandle IN_CLAIMED = VarHandles.field(MethodHandles.lookup(), "inClaimed", int.class);
     private static final VarHandle OUT_CLAIMED = VarHandles.field(MethodHandles.lookup(), "outClaimed", int.class);
 
@@ -57,9 +57,9 @@ public final class SocketConnection extends IoHandler {
     final ComputeScheduler scheduler;
     private volatile InetSocketAddress local;
     private volatile InetSocketAddress remote;
-    @SuppressWarnings("unused") private volatile int closed;
     @SuppressWarnings("unused") private volatile int inClaimed;
     @SuppressWarnings("unused") private volatile int outClaimed;
+    /** Null while open; set once (CAS) to what unfinished sides end with: the close flag and its cause. */
     private volatile Throwable closeCause;
     private volatile Inbound inbound;
     private volatile Outbound outbound;
@@ -110,7 +110,7 @@ public final class SocketConnection extends IoHandler {
 
     /** @return whether the connection is still open */
     public boolean isOpen() {
-        return closed == 0;
+        return closeCause == null;
     }
 
     /**
@@ -127,7 +127,7 @@ public final class SocketConnection extends IoHandler {
             Subscriptions.rejectSecondSubscriber(s, "TcpConnection.inbound()");
             return;
         }
-        if (closed != 0) {
+        if (closeCause != null) {
             Subscriptions.error(s, new IllegalStateException("TcpConnection.inbound(): the connection is closed", closeCause));
             return;
         }
@@ -152,7 +152,7 @@ public final class SocketConnection extends IoHandler {
             out.handle.resolve(null, new IllegalStateException("TcpConnection.outbound() may be called once per connection"));
             return out.handle;
         }
-        if (closed != 0) {
+        if (closeCause != null) {
             out.handle.resolve(null, new IllegalStateException("TcpConnection.outbound(): the connection is closed", closeCause));
             return out.handle;
         }
@@ -162,7 +162,7 @@ public final class SocketConnection extends IoHandler {
         } catch (Throwable t) {
             out.onError(t); // §1.9 subscribe must not throw, but if it does the handle says so
         }
-        if (closed != 0) {
+        if (closeCause != null) {
             out.end(closeCause); // raced with a close whose driver turn missed this output
         }
         return out.handle;
@@ -179,10 +179,9 @@ public final class SocketConnection extends IoHandler {
      * @param cause what the unfinished sides end with
      */
     void closeWith(Throwable cause) {
-        if (!CLOSED.compareAndSet(this, 0, 1)) {
+        if (!CLOSE_CAUSE.compareAndSet(this, null, cause)) {
             return;
         }
-        closeCause = cause;
         try {
             channel.close();
         } catch (IOException e) {
@@ -199,7 +198,7 @@ public final class SocketConnection extends IoHandler {
             try {
                 key = driver.register(channel, 0, this);
             } catch (ClosedChannelException e) {
-                closeWith(closeCause != null ? closeCause : e);
+                closeWith(e); // no-op if a close came first
             }
         }
         if ((bits & CONNECT) != 0) {
@@ -211,7 +210,7 @@ public final class SocketConnection extends IoHandler {
         if ((bits & ATTACH_IN) != 0) {
             Inbound in = inbound;
             in.attach();
-            if (closed != 0) {
+            if (closeCause != null) {
                 in.end(closeCause);
             }
         }
@@ -364,7 +363,7 @@ public final class SocketConnection extends IoHandler {
     @Override
     protected void shutdown(Throwable cause) {
         closeWith(cause);
-        if (closed != 0) {
+        if (closeCause != null) {
             ended(); // on the driver thread: end both sides now, the driver is going away
         }
     }
@@ -377,7 +376,7 @@ public final class SocketConnection extends IoHandler {
 
     @Override
     public String toString() {
-        return "local=" + local + ", remote=" + remote + (closed != 0 ? ", closed" : "");
+        return "local=" + local + ", remote=" + remote + (closeCause != null ? ", closed" : "");
     }
 
     // ------------------------------------------------------------------ inbound
@@ -432,8 +431,8 @@ public final class SocketConnection extends IoHandler {
 
         @Override
         protected void failed(IOException e) {
-            conn.fail(e);
-            end(e);
+            conn.fail(e); // does nothing if a close came first; then the close's cause is what ends us
+            end(conn.closeCause);
         }
     }
 

@@ -31,6 +31,16 @@ public final class Ticks {
     }
 
     /**
+     * The current tick. Reads the clock after this class initialized, so it is never before
+     * {@link #ORIGIN} (a reading taken by the caller before initialization could be).
+     *
+     * @return the tick {@code System.nanoTime()} falls in now
+     */
+    public static long now() {
+        return floor(System.nanoTime());
+    }
+
+    /**
      * @param nanos a {@code nanoTime} reading
      * @return the tick it falls in
      */

@@ -206,7 +206,7 @@ public final class TimerWheel {
     private void link(TimerEntry e) {
         long deadline = e.timerDeadline();
         long masked = (elapsed ^ deadline) | SLOT_MASK;
-        if (masked >= MAX_RANGE) {
+        if (masked >= MAX_RANGE || masked < 0) { // far future, or (never expected) a negative tick
             masked = MAX_RANGE - 1;
         }
         int significant = 63 - Long.numberOfLeadingZeros(masked);
