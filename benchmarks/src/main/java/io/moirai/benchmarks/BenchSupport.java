@@ -46,6 +46,16 @@ final class BenchSupport {
     }
 
     /**
+     * @param n compute workers
+     * @param ioThreads I/O driver threads (each a selector and a timer wheel)
+     * @return a started runtime with {@code n} compute workers, {@code ioThreads} I/O threads and
+     *     otherwise default settings
+     */
+    static Moirai newMoirai(int n, int ioThreads) {
+        return Moirai.builder().workerThreads(n).ioThreads(ioThreads).threadNamePrefix("bench-moirai").build();
+    }
+
+    /**
      * Shuts a runtime down; a runtime whose threads do not end in time is reported on stderr (which
      * JMH shows) rather than failing the trial, so the measured figures are kept.
      */

@@ -197,6 +197,37 @@ class TcpConnectionTest {
         }
     }
 
+    @Test
+    void aNullBufferThrowsToTheSourceFailsTheHandleAndClosesTheConnection() throws Exception {
+        try (Moirai moirai = runtime("tcp-outbound-null");
+                TcpListener listener = TcpListener.bind(moirai, ANY_LOOPBACK)) {
+            NetSupport.AcceptQueue queue = new NetSupport.AcceptQueue();
+            listener.connections().subscribe(queue);
+            NetSupport.Pair pair = NetSupport.connect(moirai, listener, queue);
+            java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+            TaskHandle<Void> out = pair.client().outbound(s -> s.onSubscribe(new org.reactivestreams.Subscription() {
+                @Override
+                public void request(long n) {
+                    try {
+                        s.onNext(null);
+                        thrown.complete(null);
+                    } catch (Throwable t) {
+                        thrown.complete(t);
+                    }
+                }
+
+                @Override
+                public void cancel() {}
+            }));
+            assertThat(thrown.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("§2.13: onNext(null) throws to the caller").isInstanceOf(NullPointerException.class);
+            assertThat(failureOf(out)).isInstanceOf(NullPointerException.class).hasMessageContaining("§2.13");
+            // a truncated stream must not look complete to the peer: the connection is closed
+            eventually(WAIT, () -> !pair.client().isOpen(), () -> "the client connection is still open");
+            pair.close();
+        }
+    }
+
     // ---------------------------------------------------------------- close
 
     @Test

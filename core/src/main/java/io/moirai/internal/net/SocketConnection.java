@@ -492,8 +492,10 @@ public final class SocketConnection extends IoHandler {
                 return;
             }
             if (b == null) {
-                sourceFailed(new NullPointerException("§2.13 violated: onNext(null) in TcpConnection.outbound"));
-                return;
+                // §2.13: throw to the caller, and fail the handle so the violation is not lost
+                NullPointerException npe = new NullPointerException("§2.13 violated: onNext(null) in TcpConnection.outbound");
+                sourceFailed(npe);
+                throw npe;
             }
             if (!write(b)) {
                 return;
@@ -556,7 +558,13 @@ public final class SocketConnection extends IoHandler {
 
         @Override
         public void onError(Throwable t) {
-            sourceFailed(t == null ? new NullPointerException("§2.13 violated: onError(null)") : t);
+            if (t == null) {
+                // §2.13: throw to the caller, and fail the handle so the violation is not lost
+                NullPointerException npe = new NullPointerException("§2.13 violated: onError(null) in TcpConnection.outbound");
+                sourceFailed(npe);
+                throw npe;
+            }
+            sourceFailed(t);
         }
 
         @Override
