@@ -16,10 +16,12 @@ import io.moirai.task.TaskHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -42,6 +44,8 @@ public final class RuntimeCore {
     private final LongAdder discardedCommands = new LongAdder();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final AtomicBoolean discardReported = new AtomicBoolean();
+    /** Streams that must end when the runtime shuts down even if no drain is queued (idle channels). */
+    private final Set<Runnable> shutdownHooks = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates and starts the runtime's threads.
@@ -139,6 +143,26 @@ public final class RuntimeCore {
         scheduler.submit(new CommandJob(scheduler, command, discardedCommands));
     }
 
+    /**
+     * Registers a hook that runs once, on the shutting-down thread, when shutdown starts: how a stream
+     * that is idle (no drain queued) learns that it must end. Remove it with
+     * {@link #removeShutdownHook} once the stream ended, so finished streams are not retained.
+     *
+     * @param hook what to run; must not block
+     * @throws RejectedExecutionException if shutdown already started
+     */
+    public void addShutdownHook(Runnable hook) {
+        shutdownHooks.add(hook);
+        if (shutdownStarted.get() && shutdownHooks.remove(hook)) {
+            throw ComputeScheduler.rejected(); // the shutdown may have run its hooks already
+        }
+    }
+
+    /** @param hook a hook added earlier; unknown hooks are ignored */
+    public void removeShutdownHook(Runnable hook) {
+        shutdownHooks.remove(hook);
+    }
+
     /** @return whether shutdown started */
     public boolean isShutdown() {
         return shutdownStarted.get();
@@ -170,6 +194,13 @@ public final class RuntimeCore {
             scheduler.shutdown();
             blocking.shutdown();
             async.cancelAll();
+            for (Runnable hook : shutdownHooks) {
+                try {
+                    hook.run();
+                } catch (Throwable t) {
+                    dropped.report(t);
+                }
+            }
         }
         long deadline = System.nanoTime() + saturatedNanos(timeout);
         boolean inTime = awaitThreads(deadline);

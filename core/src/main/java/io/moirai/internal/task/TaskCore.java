@@ -97,7 +97,7 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     public final boolean cancel() {
         for (;;) {
             int s = state();
-            if (s >= INTERRUPTING) {
+            if (s >= INTERRUPTING || (s == RUNNING && !cancellableWhileRunning())) {
                 return false;
             }
             if (s == RUNNING && interruptible()) {
@@ -136,6 +136,15 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     /** Whether cancelling a running task interrupts its thread (blocking tasks). */
     boolean interruptible() {
         return false;
+    }
+
+    /**
+     * Whether a cancel may still win once the task was claimed. Tasks whose claim commits them to an
+     * effect the handle must report (an item handed to a channel) say no: their cancel then returns
+     * {@code false} and the outcome stands.
+     */
+    boolean cancellableWhileRunning() {
+        return true;
     }
 
     void interruptRunner() {

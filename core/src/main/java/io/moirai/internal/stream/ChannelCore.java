@@ -1,0 +1,624 @@
+package io.moirai.internal.stream;
+
+import io.moirai.internal.flow.Demand;
+import io.moirai.internal.flow.Subscriptions;
+import io.moirai.internal.runtime.RuntimeCore;
+import io.moirai.internal.task.SendTask;
+import io.moirai.internal.util.VarHandles;
+import io.moirai.task.TaskHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.MpscLinkedQueue;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * A bounded channel: many producers, one subscriber, delivery on the compute workers.
+ *
+ * <p><b>Buffers.</b> {@code queue}, a JCTools {@link MpscArrayQueue} filled only up to
+ * {@code capacity} ({@code offerIfBelowThreshold}), holds what was sent; {@code waiters}, a JCTools
+ * {@link MpscLinkedQueue} of {@link SendTask}s, holds the {@code send}s that found it full, each with
+ * its item; {@code waiting} counts them (incremented before the offer, so {@code waiting == 0} means
+ * none is pending). While any send waits, {@code trySend} and fast-path {@code send} step aside
+ * ({@code waiting != 0}), so a producer's items keep their order. The drain moves waiters into the
+ * queue as the subscriber frees space, claiming each first (a cancelled send is skipped; a claimed one
+ * can no longer be cancelled).
+ *
+ * <p><b>State</b> ({@code state}, CAS only): {@code CLOSED} (close or fail: no new sends),
+ * {@code CANCELLED} (the receiver cancelled, or shutdown), {@code TERMINATED} (set by the drain once,
+ * when it delivered the terminal signal or released everything), and a counter in the upper bits
+ * that late producers bump. A producer publishes its item (the queue's CAS, a volatile access) and
+ * re-reads {@code state}; if the channel was closed meanwhile the send is <em>late</em>: it bumps the counter unless
+ * {@code TERMINATED} is set (then its item was not delivered and it says so). The drain reads
+ * {@code state}, checks that both buffers are empty, and CASes {@code TERMINATED} from the value it
+ * read, so a late bump fails that CAS and the drain looks again: an accepted item is never lost,
+ * a send that reports success is always delivered.
+ *
+ * <p><b>Threads.</b> Producers ({@code trySend}, {@code send}, {@code close}, {@code fail}, the
+ * feeding subscriber's signals) from any thread; {@code request}/{@code cancel} from any thread;
+ * everything the subscriber sees comes from the drain ({@link SerialDrain}), on a compute worker.
+ *
+ * @param <T> the item type
+ */
+public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, Subscription {
+
+    private static final int CLOSED = 1;
+    private static final int CANCELLED = 2;
+    private static final int TERMINATED = 4;
+    private static final int LATE = 8;
+
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
+    private static final VarHandle WAITING = VarHandles.field(MethodHandles.lookup(), "waiting", int.class);
+    private static final VarHandle REQUESTED = VarHandles.field(MethodHandles.lookup(), "requested", long.class);
+    private static final VarHandle SUBSCRIBER = VarHandles.field(MethodHandles.lookup(), "subscriber", Subscriber.class);
+    private static final VarHandle FEEDER = VarHandles.field(MethodHandles.lookup(), "feeder", ChannelCore.Feeder.class);
+    /** Takes the subscriber's place once it was signalled for the last time (§3.13), keeping the slot taken. */
+    private static final Subscriber<Object> GONE = new Subscriber<>() {
+        @Override
+        public void onSubscribe(Subscription s) {}
+
+        @Override
+        public void onNext(Object item) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onComplete() {}
+    };
+
+    private final int capacity;
+    private final MpscArrayQueue<T> queue;
+    private final MpscLinkedQueue<SendTask<T>> waiters = new MpscLinkedQueue<>();
+
+    @SuppressWarnings("unused") private volatile int state;
+    @SuppressWarnings("unused") private volatile int waiting;
+    /** The error of {@code fail}; written before {@code CLOSED} is set, read after. */
+    private Throwable failure;
+    /** Why the stream was cancelled from outside the subscriber: shutdown. */
+    private volatile boolean shutDown;
+
+    @SuppressWarnings("unused") private volatile Subscriber<? super T> subscriber;
+    /** {@code onSubscribe} returned: the drain may signal. */
+    private volatile boolean attached;
+    @SuppressWarnings("unused") private volatile long requested;
+    private volatile Throwable invalidRequest;
+    @SuppressWarnings("unused") private volatile Feeder feeder;
+
+    // drain thread only
+    private SendTask<T> stalled;
+
+    /**
+     * @param runtime the runtime whose workers deliver
+     * @param capacity the buffer size, at least 1
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
+     */
+    public ChannelCore(RuntimeCore runtime, int capacity) {
+        super(runtime);
+        this.capacity = capacity;
+        this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
+        register();
+    }
+
+    /** @return the buffer size */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** @return items in the buffer now, a snapshot (waiting sends not counted) */
+    public int size() {
+        return queue.size();
+    }
+
+    // ------------------------------------------------------------------ producers
+
+    /**
+     * @param item the item, not null
+     * @return {@code true} if the item was accepted (it will be delivered); {@code false} if the buffer
+     *     is full, or the channel was closed while the item went in (it will not be delivered)
+     * @throws IllegalStateException if the channel was closed or its receiver cancelled
+     */
+    public boolean trySend(T item) {
+        Objects.requireNonNull(item, "item");
+        int st = state;
+        if ((st & (CLOSED | CANCELLED)) != 0) {
+            throw notOpen(st);
+        }
+        if (waiting != 0 || !queue.offerIfBelowThreshold(item, capacity)) {
+            return false;
+        }
+        return afterOffer(st);
+    }
+
+    /**
+     * @param item the item, not null
+     * @return a handle that completes once the item is in the buffer, or fails with
+     *     {@code IllegalStateException} if the channel was closed first
+     */
+    public TaskHandle<Void> send(T item) {
+        Objects.requireNonNull(item, "item");
+        int st = state;
+        SendTask<T> task = new SendTask<>(scheduler, item);
+        if ((st & (CLOSED | CANCELLED)) != 0) {
+            return rejected(task, notOpen(st));
+        }
+        if (waiting == 0 && queue.offerIfBelowThreshold(item, capacity)) {
+            if (task.tryClaim()) {
+                if (afterOffer(st)) {
+                    task.enqueued();
+                } else {
+                    task.reject(notOpen(state));
+                }
+            }
+            return task;
+        }
+        enqueueWaiter(task, st);
+        return task;
+    }
+
+    /** A send that must wait for space: hand it to the drain. */
+    private void enqueueWaiter(SendTask<T> task, int st) {
+        WAITING.getAndAdd(this, 1);
+        waiters.offer(task); // an atomic exchange: ordered before the read of state below
+        int now = state;
+        if (now != st && (now & (CLOSED | CANCELLED)) != 0 && !late()) {
+            // the drain ended before it could see this waiter: fail it here (unless cancelled)
+            rejected(task, notOpen(now));
+            return;
+        }
+        signal();
+    }
+
+    private SendTask<T> rejected(SendTask<T> task, RuntimeException error) {
+        if (task.tryClaim()) {
+            task.reject(error);
+        }
+        return task;
+    }
+
+    /**
+     * After a successful offer: if the channel closed meanwhile, the item counts only if the drain has
+     * not ended (see the class documentation); then wake the drain.
+     *
+     * @return whether the item will be delivered
+     */
+    private boolean afterOffer(int st) {
+        // the offer's CAS on the producer index is a volatile access: ordered before this read
+        int now = state;
+        if (now != st && (now & (CLOSED | CANCELLED)) != 0 && !late()) {
+            return false;
+        }
+        signal();
+        return true;
+    }
+
+    /** A producer raced with close: tell the drain to look again, unless it already ended. */
+    private boolean late() {
+        for (;;) {
+            int s = state;
+            if ((s & (TERMINATED | CANCELLED)) != 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s + LATE)) {
+                return true;
+            }
+        }
+    }
+
+    /** No more sends; the subscriber receives what was sent, then {@code onComplete}. */
+    public void close() {
+        closeWith(null);
+    }
+
+    /**
+     * No more sends; the subscriber receives what was sent, then {@code onError(error)}.
+     *
+     * @param error the error, not null
+     */
+    public void fail(Throwable error) {
+        closeWith(Objects.requireNonNull(error, "error"));
+    }
+
+    /** @return whether the channel was closed or failed (no new sends), or its receiver cancelled */
+    public boolean isClosed() {
+        return (state & (CLOSED | CANCELLED)) != 0;
+    }
+
+    private boolean closeWith(Throwable error) {
+        for (;;) {
+            int s = state;
+            if ((s & CLOSED) != 0) {
+                return false; // the first close or fail wins
+            }
+            failure = error; // published by the CAS below
+            if (STATE.compareAndSet(this, s, s | CLOSED)) {
+                signal();
+                return true;
+            }
+        }
+    }
+
+    private IllegalStateException notOpen(int st) {
+        if ((st & CANCELLED) != 0) {
+            return new IllegalStateException(shutDown
+                    ? "the channel ended: the Moirai runtime shut down"
+                    : "the channel's receiver cancelled its subscription");
+        }
+        return new IllegalStateException("the channel is closed");
+    }
+
+    // ------------------------------------------------------------------ the feeding subscriber
+
+    /** @return the one subscriber that feeds this channel with backpressure */
+    @SuppressWarnings("unchecked")
+    public Subscriber<T> asSubscriber() {
+        Feeder f = feeder;
+        if (f == null) {
+            Feeder created = new Feeder();
+            f = FEEDER.compareAndSet(this, null, created) ? created : (Feeder) FEEDER.getVolatile(this);
+        }
+        return f;
+    }
+
+    // ------------------------------------------------------------------ the receiver
+
+    @Override
+    public void subscribe(Subscriber<? super T> s) {
+        Subscriptions.requireSubscriber(s);
+        if (!SUBSCRIBER.compareAndSet(this, null, s)) {
+            Subscriptions.rejectSecondSubscriber(s, "Channel.receiver()");
+            return;
+        }
+        try {
+            s.onSubscribe(this);
+        } catch (Throwable t) {
+            scheduler.dropped().report(t); // §2.13: a throwing subscriber is treated as cancelled
+            cancel();
+        }
+        attached = true;
+        signal(); // an ended or closed-and-empty channel terminates without demand
+    }
+
+    @Override
+    public void request(long n) {
+        if (!Demand.isValid(n)) {
+            invalidRequest = Demand.invalidRequest(n); // §3.9
+            cancelInternal();
+            return;
+        }
+        if (Demand.add(REQUESTED, this, n) == 0L) {
+            signal();
+        }
+    }
+
+    @Override
+    public void cancel() {
+        cancelInternal();
+    }
+
+    private void cancelInternal() {
+        for (;;) {
+            int s = state;
+            if ((s & (CANCELLED | TERMINATED)) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, s, s | CANCELLED)) {
+                signal();
+                return;
+            }
+        }
+    }
+
+    @Override
+    void shutDown() {
+        shutDown = true;
+        cancelInternal();
+    }
+
+    // ------------------------------------------------------------------ the drain
+
+    @Override
+    boolean drain(int budget) {
+        int left = budget;
+        for (;;) {
+            int st = state;
+            if ((st & TERMINATED) != 0) {
+                if ((st & CANCELLED) != 0) {
+                    tellSubscriber(); // one that subscribed after a shutdown ended the channel
+                }
+                return false;
+            }
+            if ((st & CANCELLED) != 0) {
+                releaseAll();
+                return false;
+            }
+            moveWaiters();
+            if (!attached) {
+                return false; // nobody to deliver to yet: the buffer holds the items
+            }
+            @SuppressWarnings("unchecked")
+            Subscriber<? super T> s = (Subscriber<? super T>) SUBSCRIBER.getVolatile(this);
+            long r = requested;
+            long e = 0L;
+            while (e != left) {
+                if (e == r) {
+                    r = requested;
+                    if (e == r) {
+                        break;
+                    }
+                }
+                T item = queue.poll();
+                if (item == null) {
+                    if (stalled == null && waiting == 0 || moveWaiters() == 0) {
+                        break;
+                    }
+                    continue;
+                }
+                e++;
+                try {
+                    s.onNext(item);
+                } catch (Throwable t) {
+                    scheduler.dropped().report(t); // §2.13: the subscriber is broken, cancel for it
+                    cancelInternal();
+                    releaseAll();
+                    return false;
+                }
+                if (waiting != 0 || stalled != null) {
+                    moveWaiters(); // a slot was freed: let a waiting send in, in order
+                }
+                if ((state & CANCELLED) != 0) {
+                    break;
+                }
+            }
+            if (e != 0L) {
+                Demand.produced(REQUESTED, this, e);
+                Feeder f = feeder;
+                if (f != null) {
+                    f.replenish();
+                }
+                left -= (int) e;
+                if (left == 0) {
+                    return true; // budget used: yield the worker, the next turn goes on
+                }
+            }
+            st = state;
+            if ((st & (CLOSED | CANCELLED)) == CLOSED && stalled == null && waiting == 0 && queue.isEmpty()) {
+                if (STATE.compareAndSet(this, st, st | TERMINATED)) {
+                    complete(s);
+                    return false;
+                }
+                continue; // a late producer bumped the state: look again
+            }
+            if (e == 0L) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    boolean hasWork() {
+        int st = state;
+        if ((st & TERMINATED) != 0) {
+            return false;
+        }
+        if ((st & CANCELLED) != 0) {
+            return true;
+        }
+        boolean waiters = stalled != null || !this.waiters.isEmpty();
+        if (waiters && queue.size() < capacity) {
+            return true; // a waiting send can move in
+        }
+        if (!attached) {
+            return false;
+        }
+        if (!queue.isEmpty()) {
+            return requested != 0L;
+        }
+        // closed and empty: the stream can end (a sender still between counting and offering signals itself)
+        return (st & CLOSED) != 0 && !waiters && waiting == 0;
+    }
+
+    /** Moves waiting sends into the buffer while it has room. Drain thread. */
+    private int moveWaiters() {
+        int moved = 0;
+        for (;;) {
+            SendTask<T> w = stalled;
+            if (w == null) {
+                if (waiting == 0 || queue.size() >= capacity) {
+                    return moved; // claim a waiter only when it can go in: until then it stays cancellable
+                }
+                w = waiters.poll();
+                if (w == null) {
+                    return moved; // a sender counted itself but has not offered yet; it signals after
+                }
+                WAITING.getAndAdd(this, -1);
+                if (!w.tryClaim()) {
+                    continue; // cancelled: its item is dropped, as its cancel promised
+                }
+            }
+            if (!queue.offerIfBelowThreshold(w.item(), capacity)) {
+                stalled = w; // a trySend raced us to the free slot: it goes first when space frees
+                return moved;
+            }
+            stalled = null;
+            w.enqueued();
+            moved++;
+        }
+    }
+
+    private void complete(Subscriber<? super T> s) {
+        unregister();
+        Feeder f = feeder;
+        if (f != null) {
+            f.cancelUpstream(); // closed by another producer: the feeding source is no longer wanted
+        }
+        Throwable error = failure;
+        SUBSCRIBER.setVolatile(this, GONE); // §3.13: drop the reference
+        try {
+            if (error == null) {
+                s.onComplete();
+            } else {
+                s.onError(error);
+            }
+        } catch (Throwable t) {
+            scheduler.dropped().report(t);
+        }
+    }
+
+    /** Cancelled or shut down: drop the buffer, end every waiting send, tell the subscriber if needed. */
+    private void releaseAll() {
+        for (;;) {
+            int st = state;
+            if ((st & TERMINATED) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, st, st | TERMINATED)) {
+                break;
+            }
+        }
+        unregister();
+        queue.clear();
+        RuntimeException why = notOpen(CANCELLED);
+        SendTask<T> claimed = stalled;
+        stalled = null;
+        if (claimed != null) {
+            claimed.reject(why); // already claimed: it can no longer end cancelled
+        }
+        for (SendTask<T> w; (w = waiters.poll()) != null; ) {
+            WAITING.getAndAdd(this, -1);
+            if (shutDown) {
+                w.cancel(); // shutdown: pending handles end cancelled
+            } else if (w.tryClaim()) {
+                w.reject(why);
+            }
+        }
+        Feeder f = feeder;
+        if (f != null) {
+            f.cancelUpstream();
+        }
+        tellSubscriber();
+    }
+
+    /**
+     * The channel was cancelled or shut down: an attached subscriber that was not told yet hears the
+     * reason, if there is one to tell, and its reference is dropped (§3.13). Drain thread.
+     */
+    private void tellSubscriber() {
+        if (!attached) {
+            return; // a subscriber arriving later is told by the turn its subscribe signals
+        }
+        @SuppressWarnings("unchecked")
+        Subscriber<? super T> s = (Subscriber<? super T>) SUBSCRIBER.getAndSet(this, GONE); // §3.13
+        if (s == null || s == GONE) {
+            return;
+        }
+        Throwable invalid = invalidRequest;
+        Throwable error = invalid != null ? invalid
+                : shutDown ? new CancellationException("the Moirai runtime shut down") : null;
+        if (error != null) {
+            try {
+                s.onError(error); // §3.9 or shutdown; a plain cancel signals nothing (§3.7)
+            } catch (Throwable t) {
+                scheduler.dropped().report(t);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Channel[capacity " + capacity + ", buffered " + queue.size() + ", waiting sends " + waiting
+                + ((state & CLOSED) != 0 ? ", closed" : "") + ((state & CANCELLED) != 0 ? ", cancelled" : "") + "]";
+    }
+
+    // ------------------------------------------------------------------ feeding subscriber
+
+    /**
+     * The subscriber behind {@code asSubscriber()}: requests what the buffer can take, then more as
+     * the receiver drains. One subscription at a time (§2.5); its completion closes the channel, its
+     * error fails it.
+     *
+     * <p><b>Accounting.</b> {@code outstanding} is what was requested upstream and has not arrived;
+     * the drain requests more once {@code capacity - buffered - waiting - outstanding} reaches three
+     * quarters of the capacity (or the whole capacity when it is small), so requests go out in
+     * batches. An item that finds the buffer full (other producers took the room) waits like a
+     * {@code send}; memory stays within twice the capacity.
+     */
+    private final class Feeder implements Subscriber<T> {
+
+        private static final VarHandle OUTSTANDING = VarHandles.field(MethodHandles.lookup(), "outstanding", long.class);
+        private static final VarHandle UPSTREAM = VarHandles.field(MethodHandles.lookup(), "upstream", Subscription.class);
+        private volatile Subscription upstream;
+        @SuppressWarnings("unused") private volatile long outstanding;
+        private final int limit = Math.max(1, capacity - (capacity >> 2));
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
+            if (isClosed() || !UPSTREAM.compareAndSet(this, null, s)) {
+                s.cancel(); // §2.5: one subscription at a time; a closed channel takes no more
+                return;
+            }
+            OUTSTANDING.getAndAdd(this, (long) capacity);
+            s.request(capacity);
+            if (isClosed()) {
+                signal(); // closed meanwhile: the drain cancels this subscription when it ends
+            }
+        }
+
+        @Override
+        public void onNext(T item) {
+            Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
+            OUTSTANDING.getAndAdd(this, -1L);
+            int st = state;
+            if ((st & (CLOSED | CANCELLED)) != 0) {
+                return; // closed by another producer: dropped; the drain cancels this subscription
+            }
+            if (waiting == 0 && queue.offerIfBelowThreshold(item, capacity)) {
+                afterOffer(st);
+            } else {
+                enqueueWaiter(new SendTask<>(scheduler, item), st);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            Objects.requireNonNull(t, "§2.13 violated: onError(null)");
+            fail(t);
+        }
+
+        @Override
+        public void onComplete() {
+            close();
+        }
+
+        /** Drain thread: ask upstream for what now fits. */
+        void replenish() {
+            Subscription s = upstream;
+            if (s == null || s == Subscriptions.CANCELLED) {
+                return;
+            }
+            long free = (long) capacity - queue.size() - waiting - outstanding;
+            if (free >= limit) {
+                OUTSTANDING.getAndAdd(this, free);
+                s.request(free);
+            }
+        }
+
+        /** The channel ended: stop the source. Drain thread. */
+        void cancelUpstream() {
+            Subscription s = (Subscription) UPSTREAM.getAndSet(this, Subscriptions.CANCELLED);
+            if (s != null && s != Subscriptions.CANCELLED) {
+                s.cancel();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Channel.asSubscriber()[" + ChannelCore.this + "]";
+        }
+    }
+}

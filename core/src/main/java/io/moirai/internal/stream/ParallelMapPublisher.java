@@ -1,0 +1,479 @@
+package io.moirai.internal.stream;
+
+import io.moirai.internal.flow.Demand;
+import io.moirai.internal.flow.Subscriptions;
+import io.moirai.internal.runtime.RuntimeCore;
+import io.moirai.internal.scheduler.Job;
+import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * {@code Streams.parallelMap}: maps the source's items on the compute workers, at most
+ * {@code parallelism} mapper calls at once, and emits the results in source order.
+ *
+ * <p>Cold: each subscriber subscribes to the source anew and gets its own {@link MapSubscription}.
+ *
+ * @param <T> the source's item type
+ * @param <R> the result type
+ */
+public final class ParallelMapPublisher<T, R> implements Publisher<R> {
+
+    private final RuntimeCore runtime;
+    private final Publisher<? extends T> source;
+    private final Function<? super T, ? extends R> mapper;
+    private final int parallelism;
+
+    /**
+     * @param runtime the runtime whose workers map and emit
+     * @param source the items to map
+     * @param mapper the mapping, called on the compute workers
+     * @param parallelism the most mapper calls in flight, at least 1
+     */
+    public ParallelMapPublisher(RuntimeCore runtime, Publisher<? extends T> source,
+            Function<? super T, ? extends R> mapper, int parallelism) {
+        this.runtime = runtime;
+        this.source = source;
+        this.mapper = mapper;
+        this.parallelism = parallelism;
+    }
+
+    @Override
+    public void subscribe(Subscriber<? super R> s) {
+        Subscriptions.requireSubscriber(s);
+        MapSubscription<T, R> sub;
+        try {
+            sub = new MapSubscription<>(runtime, mapper, parallelism, s);
+        } catch (RuntimeException shutDown) {
+            Subscriptions.error(s, shutDown);
+            return;
+        }
+        try {
+            s.onSubscribe(sub);
+        } catch (Throwable t) {
+            runtime.scheduler().dropped().report(t); // §2.13: treat as cancelled
+            sub.cancel();
+        }
+        try {
+            source.subscribe(sub.input);
+        } catch (Throwable t) {
+            sub.input.onError(t); // §1.9 says subscribe must not throw; if it does, the subscriber hears it
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Streams.parallelMap(" + source + ", parallelism " + parallelism + ")";
+    }
+
+    /**
+     * One subscriber's map.
+     *
+     * <p><b>The window.</b> Two rings of {@code window} slots (a power of two, at least four times the
+     * parallelism and at least {@value #MIN_WINDOW}): {@code items[i & mask]} holds the source's
+     * {@code i}-th item until a runner takes it, {@code results[i & mask]} holds its mapped value until
+     * the drain emits it. Three counters order everything: {@code received} (the source's
+     * {@code onNext}, serial by §1.3, writes the slot then releases the counter), {@code claimed}
+     * (runners take the next item with a CAS), and {@code emitted} (the drain, which publishes it as
+     * {@code consumed}). Upstream is asked for {@code window} items first and then for what the drain
+     * freed, in batches of three quarters of the window, so the source never has more than
+     * {@code window} items here: memory is bounded whatever the mapper's speed.
+     *
+     * <p><b>Runners.</b> At most {@code parallelism} runner jobs exist ({@code runners}, CAS-bounded);
+     * each loops taking the next received item, mapping it and storing the result (release), then
+     * signals the drain, running it in place when no drain is queued (the runner is a worker, so
+     * delivery stays on the workers). A runner that finds no item leaves: it decrements
+     * {@code runners}, fences and looks once more, and the source's {@code onNext} fences after
+     * publishing an item and starts a runner if fewer than {@code parallelism} run (a Dekker pair: no
+     * item is left without a runner). Mapper calls in flight therefore never exceed
+     * {@code parallelism}.
+     *
+     * <p><b>Errors.</b> A mapper that throws (or returns null, §2.13) stops the map: runners stop
+     * taking items, the drain cancels the source, drops the window and signals {@code onError}.
+     * A source error or completion is delivered after every item received before it was emitted.
+     * {@code cancel} stops the runners at their next item and cancels the source.
+     *
+     * <p>Threads: {@code request}/{@code cancel} any thread; the input's signals on the source's
+     * thread (serial); runners on the workers; the drain one thread at a time (see {@link SerialDrain}).
+     */
+    static final class MapSubscription<T, R> extends SerialDrain implements Subscription {
+
+        static final int MIN_WINDOW = 256;
+
+        private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+        private static final VarHandle REQUESTED = VarHandles.field(MethodHandles.lookup(), "requested", long.class);
+        private static final VarHandle RECEIVED = VarHandles.field(MethodHandles.lookup(), "received", long.class);
+        private static final VarHandle CLAIMED = VarHandles.field(MethodHandles.lookup(), "claimed", long.class);
+        private static final VarHandle RUNNERS = VarHandles.field(MethodHandles.lookup(), "runners", int.class);
+        private static final VarHandle ERROR = VarHandles.field(MethodHandles.lookup(), "error", Throwable.class);
+
+        private final Function<? super T, ? extends R> mapper;
+        private final int parallelism;
+        private final int window;
+        private final int mask;
+        private final int limit;
+        private final Object[] items;
+        private final Object[] results;
+        final Input input = new Input();
+
+        private Subscriber<? super R> downstream;
+        @SuppressWarnings("unused") private volatile long requested;
+        @SuppressWarnings("unused") private volatile long received;
+        @SuppressWarnings("unused") private volatile long claimed;
+        @SuppressWarnings("unused") private volatile int runners;
+        /** The first mapper or protocol error: ends the map at once. */
+        @SuppressWarnings("unused") private volatile Throwable error;
+        private volatile long consumed;
+        private volatile boolean cancelled;
+        private volatile boolean shutDown;
+        private volatile Throwable invalidRequest;
+        /** The source ended: {@code sourceError} (if any) is written before it. */
+        private volatile boolean sourceDone;
+        private Throwable sourceError;
+        private volatile Subscription upstream;
+
+        // drain thread only
+        private long emitted;
+        private long freed;
+        private boolean done;
+
+        MapSubscription(RuntimeCore runtime, Function<? super T, ? extends R> mapper, int parallelism,
+                Subscriber<? super R> downstream) {
+            super(runtime);
+            this.mapper = mapper;
+            this.parallelism = parallelism;
+            this.window = Math.max(MIN_WINDOW, ceilPow2((long) parallelism * 4L));
+            this.mask = window - 1;
+            this.limit = window - (window >> 2);
+            this.items = new Object[window];
+            this.results = new Object[window];
+            this.downstream = downstream;
+            register();
+        }
+
+        private static int ceilPow2(long n) {
+            long p = Long.highestOneBit(Math.max(1L, n - 1L)) << 1;
+            return (int) Math.min(p, 1 << 30);
+        }
+
+        // -------------------------------------------------------------- downstream
+
+        @Override
+        public void request(long n) {
+            if (!Demand.isValid(n)) {
+                invalidRequest = Demand.invalidRequest(n); // §3.9
+                signal();
+            } else if (Demand.add(REQUESTED, this, n) == 0L) {
+                signal();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (!cancelled) {
+                cancelled = true;
+                signal();
+            }
+        }
+
+        @Override
+        void shutDown() {
+            shutDown = true;
+        }
+
+        private boolean stopped() {
+            return cancelled || error != null || shutDown;
+        }
+
+        // -------------------------------------------------------------- runners
+
+        /** The source side: after publishing an item, make sure a runner will take it. */
+        private void ensureRunner() {
+            VarHandle.fullFence(); // order the item's publication before reading runners (Dekker)
+            for (;;) {
+                int r = runners;
+                if (r >= parallelism || claimed >= received) {
+                    return;
+                }
+                if (RUNNERS.compareAndSet(this, r, r + 1)) {
+                    startRunner();
+                    return;
+                }
+            }
+        }
+
+        /** Queues a runner job; the caller already counted it in {@code runners}. */
+        private void startRunner() {
+            try {
+                scheduler.submit(new Runner(this));
+            } catch (RuntimeException refused) {
+                RUNNERS.getAndAdd(this, -1);
+                shutDown();
+                signal();
+            }
+        }
+
+        /**
+         * A runner's loop: map items until none is left, then leave (re-checking once). After
+         * {@link SerialDrain#BUDGET} items it requeues itself, so the source and other tasks get turns.
+         */
+        private void runLoop() {
+            for (int mapped = 0; ; mapped++) {
+                if (mapped == BUDGET) {
+                    startRunner(); // yield the worker; this runner stays counted
+                    return;
+                }
+                long c = claimed;
+                if (stopped() || c >= received) {
+                    RUNNERS.getAndAdd(this, -1); // volatile: ordered before the reads below (Dekker)
+                    if (stopped() || claimed >= received) {
+                        return;
+                    }
+                    int r = runners;
+                    if (r >= parallelism || !RUNNERS.compareAndSet(this, r, r + 1)) {
+                        return; // another runner is there to take it
+                    }
+                    continue;
+                }
+                if (!CLAIMED.compareAndSet(this, c, c + 1L)) {
+                    continue;
+                }
+                int slot = (int) c & mask;
+                @SuppressWarnings("unchecked")
+                T item = (T) SLOTS.getAcquire(items, slot);
+                SLOTS.setRelease(items, slot, null);
+                if (item == null) {
+                    RUNNERS.getAndAdd(this, -1); // the map ended and dropped its window
+                    return;
+                }
+                Object result;
+                try {
+                    result = mapper.apply(item);
+                    if (result == null) {
+                        throw new NullPointerException("§2.13: the mapper returned null for item " + c);
+                    }
+                } catch (Throwable t) {
+                    ERROR.compareAndSet(MapSubscription.this, null, t); // the first error wins
+                    signalHere();
+                    RUNNERS.getAndAdd(this, -1);
+                    return;
+                }
+                // volatile store: ordered before the read of consumed, so either this runner sees that
+                // its result is at the head, or the drain (re-checking in hasWork) sees the result
+                SLOTS.setVolatile(results, slot, result);
+                if (c == consumed) {
+                    signalHere(); // the result at the head of the window: the drain can emit
+                }
+            }
+        }
+
+        // -------------------------------------------------------------- drain
+
+        @Override
+        boolean drain(int budget) {
+            if (done) {
+                return false;
+            }
+            Subscriber<? super R> s = downstream;
+            Throwable stop = error;
+            if (stop == null) {
+                stop = invalidRequest;
+            }
+            if (stop == null && shutDown) {
+                stop = new CancellationException("the Moirai runtime shut down");
+            }
+            if (cancelled || stop != null) {
+                finish(s, stop, !cancelled); // a plain cancel signals nothing (§3.7)
+                return false;
+            }
+            long r = requested;
+            long e = 0L;
+            long idx = emitted;
+            while (e != budget) {
+                if (e == r) {
+                    r = requested;
+                    if (e == r) {
+                        break;
+                    }
+                }
+                int slot = (int) idx & mask;
+                Object result = SLOTS.getAcquire(results, slot);
+                if (result == null) {
+                    break;
+                }
+                SLOTS.setRelease(results, slot, null);
+                idx++;
+                e++;
+                try {
+                    @SuppressWarnings("unchecked")
+                    R value = (R) result;
+                    s.onNext(value);
+                } catch (Throwable t) {
+                    scheduler.dropped().report(t); // §2.13: the subscriber is broken
+                    emitted = idx;
+                    cancelled = true;
+                    finish(s, null, false);
+                    return false;
+                }
+                if (cancelled || error != null) {
+                    break;
+                }
+            }
+            emitted = idx;
+            consumed = idx;
+            if (e != 0L) {
+                Demand.produced(REQUESTED, this, e);
+                freed += e;
+                Subscription up = upstream;
+                if (freed >= limit && up != null && !sourceDone) {
+                    long n = freed;
+                    freed = 0L;
+                    up.request(n);
+                }
+                if (e == budget) {
+                    return true;
+                }
+            }
+            if (sourceDone && idx == received && error == null && !cancelled) {
+                finish(s, sourceError, true);
+                return false;
+            }
+            return false;
+        }
+
+        @Override
+        boolean hasWork() {
+            if (done) {
+                return false;
+            }
+            if (cancelled || error != null || invalidRequest != null || shutDown) {
+                return true;
+            }
+            long idx = emitted;
+            if (sourceDone && idx == received) {
+                return true;
+            }
+            return requested != 0L && SLOTS.getAcquire(results, (int) idx & mask) != null;
+        }
+
+        /** Ends once: cancels the source unless it ended, drops the window, signals if asked. */
+        private void finish(Subscriber<? super R> s, Throwable err, boolean signal) {
+            done = true;
+            unregister();
+            Subscription up = upstream;
+            upstream = Subscriptions.CANCELLED;
+            if (!sourceDone && up != null && up != Subscriptions.CANCELLED) {
+                up.cancel(); // §3.13 the source stops before the subscriber hears the error
+            }
+            java.util.Arrays.fill(results, null);
+            java.util.Arrays.fill(items, null); // a runner may still hold one item, briefly
+            downstream = null;
+            if (!signal || s == null) {
+                return;
+            }
+            try {
+                if (err == null) {
+                    s.onComplete();
+                } else {
+                    s.onError(err);
+                }
+            } catch (Throwable t) {
+                scheduler.dropped().report(t);
+            }
+        }
+
+        // -------------------------------------------------------------- upstream
+
+        /** The subscriber to the source: serial signals (§1.3) on the source's threads. */
+        final class Input implements Subscriber<T> {
+
+            @Override
+            public void onSubscribe(Subscription s) {
+                Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
+                if (upstream != null) {
+                    s.cancel(); // §2.5
+                    return;
+                }
+                upstream = s;
+                if (stopped()) {
+                    upstream = Subscriptions.CANCELLED;
+                    s.cancel();
+                    return;
+                }
+                s.request(window);
+            }
+
+            @Override
+            public void onNext(T item) {
+                Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
+                if (stopped()) {
+                    return; // ended: the source was (or is being) cancelled
+                }
+                long i = received;
+                if (i - consumed >= window) {
+                    ERROR.compareAndSet(this, null,
+                            new IllegalStateException("§1.1 violated: the source emitted more than was requested"));
+                    signal();
+                    return;
+                }
+                SLOTS.setRelease(items, (int) i & mask, item);
+                RECEIVED.setRelease(MapSubscription.this, i + 1L);
+                ensureRunner();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                Objects.requireNonNull(t, "§2.13 violated: onError(null)");
+                sourceError = t;
+                sourceDone = true;
+                signal();
+            }
+
+            @Override
+            public void onComplete() {
+                sourceDone = true;
+                signal();
+            }
+        }
+    }
+
+    /** A runner job: maps items until none is left. */
+    private static final class Runner extends Job {
+
+        private static final int TAKEN = 1;
+
+        private final MapSubscription<?, ?> owner;
+
+        Runner(MapSubscription<?, ?> owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void run() {
+            if (casState(NEW, TAKEN)) {
+                try {
+                    owner.runLoop();
+                } finally {
+                    owner.scheduler.countCompleted();
+                }
+            }
+        }
+
+        @Override
+        public boolean abandon() {
+            if (casState(NEW, TAKEN)) {
+                owner.scheduler.countCompleted();
+                owner.shutDown(); // the runtime drops its queued jobs: the map ends cancelled
+                owner.signal();
+                return true;
+            }
+            return false;
+        }
+    }
+}
