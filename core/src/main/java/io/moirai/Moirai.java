@@ -1,8 +1,9 @@
 package io.moirai;
 
 import io.moirai.internal.runtime.RuntimeAccess;
-import io.moirai.internal.runtime.RuntimeCore;
 import io.moirai.internal.runtime.RuntimeConfig;
+import io.moirai.internal.runtime.RuntimeCore;
+import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.task.TaskHandle;
 import java.time.Duration;
 import java.util.Objects;
@@ -199,6 +200,32 @@ public final class Moirai implements Executor, AutoCloseable {
     @Override
     public void close() {
         core.shutdown(core.config().shutdownTimeout());
+    }
+
+    /**
+     * Whether a thread is a compute worker of a Moirai runtime (any runtime). Adapters use it to tell
+     * their libraries that these threads must not block: the Reactor adapter registers it as a
+     * non-blocking thread predicate, so {@code Mono.block()} fails on a compute worker as it does on
+     * Reactor's parallel scheduler. Blocking-pool and I/O threads are not compute workers. Workers made
+     * by a custom {@link Builder#threadFactory thread factory} are recognised when {@code thread} is the
+     * calling thread. Any thread may call it.
+     *
+     * @param thread the thread to test
+     * @return {@code true} if it is a compute worker
+     * @throws NullPointerException if {@code thread} is null
+     */
+    public static boolean isComputeThread(Thread thread) {
+        return ComputeScheduler.isAnyWorkerThread(Objects.requireNonNull(thread, "thread"));
+    }
+
+    /** @return the number of compute workers (fixed for the runtime's life) */
+    public int workerThreads() {
+        return core.config().workerThreads();
+    }
+
+    /** @return the most threads the blocking pool may grow to */
+    public int maxBlockingThreads() {
+        return core.config().maxBlockingThreads();
     }
 
     /** @return {@code true} once {@link #shutdown} or {@link #close} was called */

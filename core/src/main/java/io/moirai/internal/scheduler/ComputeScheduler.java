@@ -195,6 +195,16 @@ public final class ComputeScheduler {
 
     // ------------------------------------------------------------ joins on a worker
 
+    /**
+     * @param t a thread
+     * @return whether {@code t} is a compute worker of some runtime: a default worker thread, or the
+     *     calling thread when it is a worker made by a custom thread factory (those are recognised
+     *     only from inside)
+     */
+    public static boolean isAnyWorkerThread(Thread t) {
+        return t instanceof WorkerThread || (t == Thread.currentThread() && CURRENT.get() != null);
+    }
+
     /** @return whether the calling thread is one of this scheduler's workers */
     public boolean isCurrentWorker() {
         return currentWorker() != null;

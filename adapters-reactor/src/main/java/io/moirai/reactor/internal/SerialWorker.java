@@ -1,0 +1,240 @@
+package io.moirai.reactor.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.MpscLinkedQueue;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.Scannable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A Reactor {@link Scheduler.Worker} on Moirai: its tasks run one at a time, in the order they were
+ * scheduled (delayed and periodic ones in the order they became due), never overlapping, on the
+ * runtime's compute workers (or blocking pool).
+ *
+ * <p><b>Drain.</b> Tasks go into a JCTools MPSC queue; {@code wip} counts signals; the thread that
+ * takes {@code wip} from 0 hands one drain loop to the runtime, which runs queued tasks until
+ * {@code wip} returns to 0, yielding its thread after {@value #BATCH} tasks by handing itself on.
+ * Disposal sets {@code disposed} and cancels the worker's timers; what is queued is never run (a
+ * running drain discards it, otherwise it is dropped with the worker); later {@code schedule} calls
+ * throw {@link RejectedExecutionException}.
+ *
+ * <p>Threads: {@code schedule*} and {@code dispose} from any thread; the queue's consumer is the drain.
+ */
+final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.Tracked, Scannable {
+
+    static final int BATCH = 1024;
+
+    private final MoiraiScheduler parent;
+    private final MpscLinkedQueue<Runnable> queue = new MpscLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    /** Pending delayed and periodic tasks, cancelled by disposal. */
+    private final Set<Disposable> timers = ConcurrentHashMap.newKeySet();
+    private volatile boolean disposed;
+
+    SerialWorker(MoiraiScheduler parent) {
+        this.parent = parent;
+        parent.track(this);
+    }
+
+    @Override
+    public Disposable schedule(Runnable task) {
+        ensureOpen();
+        WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task));
+        enqueue(t);
+        return t;
+    }
+
+    @Override
+    public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+        if (delay <= 0L) {
+            return schedule(task);
+        }
+        ensureOpen();
+        WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task));
+        trackTimer(t);
+        try {
+            t.timer = parent.dispatch().later(delay, unit, () -> {
+                untrackTimer(t);
+                if (!t.isDisposed()) {
+                    enqueue(t);
+                }
+            });
+        } catch (RejectedExecutionException shutDown) {
+            untrackTimer(t);
+            throw Exceptions.failWithRejected(shutDown);
+        }
+        if (t.isDisposed()) {
+            t.timer.cancel();
+        }
+        return t;
+    }
+
+    @Override
+    public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        ensureOpen();
+        return PeriodicTask.start(parent, this, Schedulers.onSchedule(task), initialDelay, period, unit);
+    }
+
+    private void ensureOpen() {
+        if (disposed) {
+            throw Exceptions.failWithRejected();
+        }
+        parent.ensureOpen();
+    }
+
+    void trackTimer(Disposable d) {
+        timers.add(d);
+        if (disposed && timers.remove(d)) {
+            throw Exceptions.failWithRejected();
+        }
+    }
+
+    void untrackTimer(Disposable d) {
+        timers.remove(d);
+    }
+
+    boolean isWorkerDisposed() {
+        return disposed;
+    }
+
+    /** Queues a runnable (a task, or a due periodic run) and makes sure a drain will run it. */
+    void enqueue(Runnable r) {
+        queue.offer(r);
+        if (wip.getAndIncrement() == 0) {
+            handOff();
+        }
+    }
+
+    private void handOff() {
+        try {
+            parent.dispatch().execute(this);
+        } catch (RejectedExecutionException shutDown) {
+            disposed = true; // the runtime is gone: nothing queued here can run any more
+            wip.set(0);
+        }
+    }
+
+    /** The drain loop: runs queued tasks one at a time. */
+    @Override
+    public void run() {
+        int missed = wip.get();
+        int ran = 0;
+        for (;;) {
+            Runnable r;
+            while ((r = queue.poll()) != null) {
+                if (!disposed) {
+                    r.run(); // WorkerTask and PeriodicTask report their own errors
+                }
+                if (++ran == BATCH) {
+                    handOff(); // yield the thread; wip stays above zero, the next drain goes on
+                    return;
+                }
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                break;
+            }
+        }
+        if (parent.isDisposed()) {
+            parent.checkDrained();
+        }
+    }
+
+    @Override
+    public void dispose() {
+        if (disposed) {
+            return;
+        }
+        disposed = true;
+        for (Disposable d : timers) {
+            d.dispose();
+        }
+        timers.clear();
+        parent.untrack(this);
+        // what is queued is never run: a running drain discards it; otherwise it goes with the worker
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return disposed;
+    }
+
+    @Override
+    public void cancelAll() {
+        dispose();
+    }
+
+    @Override
+    public void stopPeriodic() {
+        for (Disposable d : timers) {
+            if (d instanceof PeriodicTask) {
+                d.dispose();
+            }
+        }
+    }
+
+    @Override
+    public boolean isIdle() {
+        return wip.get() == 0 && timers.isEmpty();
+    }
+
+    @Override
+    public Object scanUnsafe(Attr key) {
+        if (key == Attr.PARENT) {
+            return parent;
+        }
+        if (key == Attr.NAME) {
+            return parent + ".worker";
+        }
+        if (key == Attr.BUFFERED) {
+            return queue.size();
+        }
+        if (key == Attr.TERMINATED || key == Attr.CANCELLED) {
+            return disposed;
+        }
+        return null;
+    }
+
+    /** One task of a worker: runs at most once; a dispose before it runs prevents it. */
+    static final class WorkerTask implements Runnable, Disposable {
+
+        private final SerialWorker worker;
+        private final Runnable task;
+        private final AtomicInteger state = new AtomicInteger(); // 0 pending, 1 ran or running, 2 disposed
+        volatile io.moirai.task.TaskHandle<?> timer;
+
+        WorkerTask(SerialWorker worker, Runnable task) {
+            this.worker = worker;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            if (state.compareAndSet(0, 1)) {
+                TaskErrors.runReporting(task);
+            }
+        }
+
+        @Override
+        public void dispose() {
+            if (state.compareAndSet(0, 2)) {
+                io.moirai.task.TaskHandle<?> h = timer;
+                if (h != null) {
+                    h.cancel();
+                    worker.untrackTimer(this);
+                }
+            }
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return state.get() != 0 || worker.isWorkerDisposed();
+        }
+    }
+}
