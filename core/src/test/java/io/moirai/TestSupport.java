@@ -79,6 +79,21 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * Joins a handle that must fail and returns its cause, failing the test if it succeeds, is
+     * cancelled, or takes longer than {@link #WAIT}.
+     */
+    public static Throwable failureOf(io.moirai.task.TaskHandle<?> h) {
+        try {
+            h.join(WAIT);
+        } catch (io.moirai.task.TaskFailedException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            throw new AssertionError("expected the handle to fail, got " + e, e);
+        }
+        throw new AssertionError("expected the handle to fail, it succeeded");
+    }
+
     /** @return the live threads whose name starts with {@code prefix} */
     public static List<Thread> liveThreads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()

@@ -1,6 +1,7 @@
 package io.moirai.net;
 
 import static io.moirai.TestSupport.WAIT;
+import static io.moirai.TestSupport.failureOf;
 import static io.moirai.TestSupport.eventually;
 import static io.moirai.TestSupport.uniquePrefix;
 import static io.moirai.net.NetSupport.ANY_LOOPBACK;
@@ -43,17 +44,6 @@ class TcpConnectionTest {
 
     private static Moirai runtime(String name) {
         return Moirai.builder().workerThreads(2).threadNamePrefix(uniquePrefix(name)).build();
-    }
-
-    private static Throwable failureOf(TaskHandle<?> h) {
-        try {
-            h.join(WAIT);
-        } catch (TaskFailedException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError("expected the handle to fail, got " + e, e);
-        }
-        throw new AssertionError("expected the handle to fail, it succeeded");
     }
 
     private static void awaitIoRegistrations(Moirai moirai, int expected) {

@@ -1,6 +1,7 @@
 package io.moirai.stream;
 
 import static io.moirai.TestSupport.WAIT;
+import static io.moirai.TestSupport.failureOf;
 import static io.moirai.TestSupport.uniquePrefix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.moirai.Moirai;
 import io.moirai.TestSubscriber;
 import io.moirai.TestSupport;
-import io.moirai.task.TaskFailedException;
 import io.moirai.task.TaskHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /** Channel: bounds, send/trySend, close/fail, unicast, cancellation, feeding subscriber, shutdown. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -46,17 +44,6 @@ class ChannelTest {
     @AfterEach
     void stop() {
         moirai.close();
-    }
-
-    private static Throwable failureOf(TaskHandle<?> h) {
-        try {
-            h.join(WAIT);
-        } catch (TaskFailedException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError("expected the handle to fail, got " + e, e);
-        }
-        throw new AssertionError("expected the handle to fail, it succeeded");
     }
 
     // ---------------------------------------------------------------- bad input
@@ -331,54 +318,6 @@ class ChannelTest {
     }
 
     // ---------------------------------------------------------------- feeding subscriber
-
-    /** A publisher of 0..n-1 on the requesting thread that records how far ahead of the receiver it was asked to go. */
-    private static final class RangeSource implements Publisher<Integer> {
-        final int n;
-        final AtomicLong requested = new AtomicLong();
-        final AtomicLong sent = new AtomicLong();
-        final CountDownLatch cancelled = new CountDownLatch(1);
-
-        RangeSource(int n) {
-            this.n = n;
-        }
-
-        @Override
-        public void subscribe(Subscriber<? super Integer> s) {
-            s.onSubscribe(new Subscription() {
-                final AtomicLong demand = new AtomicLong();
-                final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
-                int next;
-                volatile boolean stopped;
-
-                @Override
-                public void request(long k) {
-                    requested.addAndGet(k);
-                    demand.addAndGet(k);
-                    if (wip.getAndIncrement() != 0) {
-                        return;
-                    }
-                    do {
-                        while (demand.get() > 0 && next < n && !stopped) {
-                            demand.decrementAndGet();
-                            sent.incrementAndGet();
-                            s.onNext(next++);
-                        }
-                        if (next == n && !stopped) {
-                            stopped = true;
-                            s.onComplete();
-                        }
-                    } while (wip.decrementAndGet() != 0);
-                }
-
-                @Override
-                public void cancel() {
-                    stopped = true;
-                    cancelled.countDown();
-                }
-            });
-        }
-    }
 
     @Test
     void asSubscriberFeedsWithBackpressureAndCompletionClosesTheChannel() throws Exception {

@@ -26,8 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /** Streams.fromIterable and Streams.parallelMap. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -234,62 +232,9 @@ class StreamsTest {
         }
     }
 
-    /** A source that records requests and emits 0..n-1 on the requesting thread. */
-    private static final class CountingSource implements Publisher<Integer> {
-        final int n;
-        final AtomicLong requested = new AtomicLong();
-        final CountDownLatch cancelled = new CountDownLatch(1);
-        volatile Throwable failAt;
-        volatile int failIndex = -1;
-
-        CountingSource(int n) {
-            this.n = n;
-        }
-
-        @Override
-        public void subscribe(Subscriber<? super Integer> s) {
-            s.onSubscribe(new Subscription() {
-                final AtomicLong demand = new AtomicLong();
-                final AtomicInteger wip = new AtomicInteger();
-                int next;
-                volatile boolean stopped;
-
-                @Override
-                public void request(long k) {
-                    requested.addAndGet(k);
-                    demand.addAndGet(k);
-                    if (wip.getAndIncrement() != 0) {
-                        return;
-                    }
-                    do {
-                        while (demand.get() > 0 && next < n && !stopped) {
-                            if (next == failIndex) {
-                                stopped = true;
-                                s.onError(failAt);
-                                break;
-                            }
-                            demand.decrementAndGet();
-                            s.onNext(next++);
-                        }
-                        if (next == n && !stopped) {
-                            stopped = true;
-                            s.onComplete();
-                        }
-                    } while (wip.decrementAndGet() != 0);
-                }
-
-                @Override
-                public void cancel() {
-                    stopped = true;
-                    cancelled.countDown();
-                }
-            });
-        }
-    }
-
     @Test
     void parallelMapRequestsFromTheSourceOnlyWhatItCanHold() throws Exception {
-        CountingSource source = new CountingSource(1_000_000);
+        RangeSource source = new RangeSource(1_000_000);
         TestSubscriber<Integer> sub = new TestSubscriber<>(1);
         Streams.parallelMap(moirai, source, x -> x + 1, 2).subscribe(sub);
         sub.awaitValues(1);
@@ -301,7 +246,7 @@ class StreamsTest {
 
     @Test
     void aMapperErrorCancelsTheSourceAndReachesTheSubscriber() throws Exception {
-        CountingSource source = new CountingSource(Integer.MAX_VALUE);
+        RangeSource source = new RangeSource(Integer.MAX_VALUE);
         CountingSubscriber<Integer> sub = new CountingSubscriber<>(Long.MAX_VALUE);
         Streams.parallelMap(moirai, source, x -> {
             if (x == 500) {
@@ -328,9 +273,7 @@ class StreamsTest {
 
     @Test
     void aSourceErrorArrivesAfterTheItemsBeforeIt() throws Exception {
-        CountingSource source = new CountingSource(1_000);
-        source.failAt = new IllegalStateException("source broke");
-        source.failIndex = 100;
+        RangeSource source = new RangeSource(1_000).failingAt(100, new IllegalStateException("source broke"));
         CountingSubscriber<Integer> sub = new CountingSubscriber<>(Long.MAX_VALUE);
         Streams.parallelMap(moirai, source, x -> x * 2, 2).subscribe(sub);
         sub.await(WAIT);
@@ -349,7 +292,7 @@ class StreamsTest {
                 cancelledLatch.countDown();
             }
         });
-        CountingSource source = new CountingSource(Integer.MAX_VALUE);
+        RangeSource source = new RangeSource(Integer.MAX_VALUE);
         Streams.parallelMap(moirai, source, x -> {
             calls.incrementAndGet();
             return x;
@@ -389,7 +332,7 @@ class StreamsTest {
     @Test
     void shutdownEndsAnIdleParallelMapCancelled() throws Exception {
         TestSubscriber<Integer> sub = new TestSubscriber<>();
-        CountingSource source = new CountingSource(100_000); // more than the window: the source stays live
+        RangeSource source = new RangeSource(100_000); // more than the window: the source stays live
         Streams.parallelMap(moirai, source, x -> x, 2).subscribe(sub);
         moirai.shutdown(WAIT);
         assertThat(sub.awaitError()).isInstanceOf(CancellationException.class);

@@ -456,17 +456,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         if (f != null) {
             f.cancelUpstream(); // closed by another producer: the feeding source is no longer wanted
         }
-        Throwable error = failure;
         SUBSCRIBER.setVolatile(this, GONE); // §3.13: drop the reference
-        try {
-            if (error == null) {
-                s.onComplete();
-            } else {
-                s.onError(error);
-            }
-        } catch (Throwable t) {
-            scheduler.dropped().report(t);
-        }
+        terminate(s, failure);
     }
 
     /** Cancelled or shut down: drop the buffer, end every waiting send, tell the subscriber if needed. */
@@ -520,11 +511,7 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         Throwable error = invalid != null ? invalid
                 : shutDown ? new CancellationException("the Moirai runtime shut down") : null;
         if (error != null) {
-            try {
-                s.onError(error); // §3.9 or shutdown; a plain cancel signals nothing (§3.7)
-            } catch (Throwable t) {
-                scheduler.dropped().report(t);
-            }
+            terminate(s, error); // §3.9 or shutdown; a plain cancel signals nothing (§3.7)
         }
     }
 

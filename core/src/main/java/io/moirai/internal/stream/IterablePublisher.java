@@ -1,16 +1,9 @@
 package io.moirai.internal.stream;
 
-import io.moirai.internal.flow.Demand;
-import io.moirai.internal.flow.Subscriptions;
 import io.moirai.internal.runtime.RuntimeCore;
-import io.moirai.internal.util.VarHandles;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Iterator;
-import java.util.concurrent.CancellationException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /**
  * {@code Streams.fromIterable}: a cold publisher; each subscriber gets its own iterator, advanced on
@@ -38,21 +31,10 @@ public final class IterablePublisher<T> implements Publisher<T> {
 
     @Override
     public void subscribe(Subscriber<? super T> s) {
-        Subscriptions.requireSubscriber(s);
-        IterableSubscription<T> sub;
-        try {
-            sub = new IterableSubscription<>(runtime, items, s);
-        } catch (RuntimeException shutDown) {
-            Subscriptions.error(s, shutDown);
-            return;
+        IterableSubscription<T> sub = DrainSubscription.subscribe(runtime, s, rt -> new IterableSubscription<>(rt, items, s));
+        if (sub != null) {
+            sub.start();
         }
-        try {
-            s.onSubscribe(sub);
-        } catch (Throwable t) {
-            runtime.scheduler().dropped().report(t); // §2.13: treat as cancelled
-            sub.cancel();
-        }
-        sub.start();
     }
 
     @Override
@@ -60,21 +42,12 @@ public final class IterablePublisher<T> implements Publisher<T> {
         return "Streams.fromIterable(" + items.getClass().getName() + ")";
     }
 
-    /**
-     * One subscriber's iteration. {@code requested} and {@code cancelled} are written by any thread
-     * and then {@link #signal()}ed; everything else belongs to the drain.
-     */
-    static final class IterableSubscription<T> extends SerialDrain implements Subscription {
-
-        private static final VarHandle REQUESTED = VarHandles.field(MethodHandles.lookup(), "requested", long.class);
+    /** One subscriber's iteration: demand and cancellation in the base class, the iterator in the drain. */
+    static final class IterableSubscription<T> extends DrainSubscription {
 
         private Iterable<? extends T> items;
         private Subscriber<? super T> downstream;
-        @SuppressWarnings("unused") private volatile long requested;
-        private volatile boolean cancelled;
         private volatile boolean started;
-        private volatile boolean shutDown;
-        private volatile Throwable invalidRequest;
         // drain thread only
         private Iterator<? extends T> iterator;
         private boolean done;
@@ -83,7 +56,6 @@ public final class IterablePublisher<T> implements Publisher<T> {
             super(runtime);
             this.items = items;
             this.downstream = downstream;
-            register();
         }
 
         void start() {
@@ -92,41 +64,15 @@ public final class IterablePublisher<T> implements Publisher<T> {
         }
 
         @Override
-        public void request(long n) {
-            if (!Demand.isValid(n)) {
-                invalidRequest = Demand.invalidRequest(n); // §3.9
-                signal();
-            } else if (Demand.add(REQUESTED, this, n) == 0L) {
-                signal();
-            }
-        }
-
-        @Override
-        public void cancel() {
-            if (!cancelled) {
-                cancelled = true;
-                signal();
-            }
-        }
-
-        @Override
-        void shutDown() {
-            shutDown = true;
-        }
-
-        @Override
         boolean drain(int budget) {
             if (done) {
                 return false;
             }
-            if (cancelled) {
+            if (isCancelled()) {
                 finish(null, false);
                 return false;
             }
-            Throwable stop = invalidRequest;
-            if (stop == null && shutDown) {
-                stop = new CancellationException("the Moirai runtime shut down");
-            }
+            Throwable stop = stopError();
             if (stop != null) {
                 finish(stop, true);
                 return false;
@@ -135,7 +81,7 @@ public final class IterablePublisher<T> implements Publisher<T> {
                 return false;
             }
             Subscriber<? super T> s = downstream;
-            long r = requested;
+            long r = requested();
             long e = 0L;
             try {
                 if (iterator == null) {
@@ -151,7 +97,7 @@ public final class IterablePublisher<T> implements Publisher<T> {
                         return false;
                     }
                     if (e == r) {
-                        r = requested;
+                        r = requested();
                         if (e == r) {
                             break;
                         }
@@ -169,11 +115,11 @@ public final class IterablePublisher<T> implements Publisher<T> {
                         s.onNext(item);
                     } catch (Throwable t) {
                         scheduler.dropped().report(t); // §2.13: the subscriber is broken
-                        cancelled = true;
+                        markCancelled();
                         finish(null, false);
                         return false;
                     }
-                    if (cancelled) {
+                    if (isCancelled()) {
                         finish(null, false);
                         return false;
                     }
@@ -186,12 +132,6 @@ public final class IterablePublisher<T> implements Publisher<T> {
             return false;
         }
 
-        private void produced(long e) {
-            if (e != 0L) {
-                Demand.produced(REQUESTED, this, e);
-            }
-        }
-
         /** Ends the subscription once: signals the subscriber if asked, releases the references (§3.13). */
         private void finish(Throwable error, boolean signal) {
             done = true;
@@ -200,17 +140,8 @@ public final class IterablePublisher<T> implements Publisher<T> {
             downstream = null;
             iterator = null;
             items = null;
-            if (!signal || s == null) {
-                return;
-            }
-            try {
-                if (error == null) {
-                    s.onComplete();
-                } else {
-                    s.onError(error);
-                }
-            } catch (Throwable t) {
-                scheduler.dropped().report(t);
+            if (signal && s != null) {
+                terminate(s, error);
             }
         }
 
@@ -219,7 +150,7 @@ public final class IterablePublisher<T> implements Publisher<T> {
             if (done) {
                 return false;
             }
-            return cancelled || shutDown || invalidRequest != null || (started && requested != 0L);
+            return isCancelled() || mustStop() || (started && requested() != 0L);
         }
     }
 }

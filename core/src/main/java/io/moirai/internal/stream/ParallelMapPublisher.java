@@ -1,6 +1,5 @@
 package io.moirai.internal.stream;
 
-import io.moirai.internal.flow.Demand;
 import io.moirai.internal.flow.Subscriptions;
 import io.moirai.internal.runtime.RuntimeCore;
 import io.moirai.internal.scheduler.Job;
@@ -8,7 +7,6 @@ import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -46,19 +44,10 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
 
     @Override
     public void subscribe(Subscriber<? super R> s) {
-        Subscriptions.requireSubscriber(s);
-        MapSubscription<T, R> sub;
-        try {
-            sub = new MapSubscription<>(runtime, mapper, parallelism, s);
-        } catch (RuntimeException shutDown) {
-            Subscriptions.error(s, shutDown);
+        MapSubscription<T, R> sub = DrainSubscription.subscribe(runtime, s,
+                rt -> new MapSubscription<>(rt, mapper, parallelism, s));
+        if (sub == null) {
             return;
-        }
-        try {
-            s.onSubscribe(sub);
-        } catch (Throwable t) {
-            runtime.scheduler().dropped().report(t); // §2.13: treat as cancelled
-            sub.cancel();
         }
         try {
             source.subscribe(sub.input);
@@ -102,12 +91,11 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
      * <p>Threads: {@code request}/{@code cancel} any thread; the input's signals on the source's
      * thread (serial); runners on the workers; the drain one thread at a time (see {@link SerialDrain}).
      */
-    static final class MapSubscription<T, R> extends SerialDrain implements Subscription {
+    static final class MapSubscription<T, R> extends DrainSubscription {
 
         static final int MIN_WINDOW = 256;
 
         private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
-        private static final VarHandle REQUESTED = VarHandles.field(MethodHandles.lookup(), "requested", long.class);
         private static final VarHandle RECEIVED = VarHandles.field(MethodHandles.lookup(), "received", long.class);
         private static final VarHandle CLAIMED = VarHandles.field(MethodHandles.lookup(), "claimed", long.class);
         private static final VarHandle RUNNERS = VarHandles.field(MethodHandles.lookup(), "runners", int.class);
@@ -123,16 +111,12 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         final Input input = new Input();
 
         private Subscriber<? super R> downstream;
-        @SuppressWarnings("unused") private volatile long requested;
         @SuppressWarnings("unused") private volatile long received;
         @SuppressWarnings("unused") private volatile long claimed;
         @SuppressWarnings("unused") private volatile int runners;
         /** The first mapper or protocol error: ends the map at once. */
         @SuppressWarnings("unused") private volatile Throwable error;
         private volatile long consumed;
-        private volatile boolean cancelled;
-        private volatile boolean shutDown;
-        private volatile Throwable invalidRequest;
         /** The source ended: {@code sourceError} (if any) is written before it. */
         private volatile boolean sourceDone;
         private Throwable sourceError;
@@ -154,7 +138,6 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             this.items = new Object[window];
             this.results = new Object[window];
             this.downstream = downstream;
-            register();
         }
 
         private static int ceilPow2(long n) {
@@ -162,33 +145,8 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             return (int) Math.min(p, 1 << 30);
         }
 
-        // -------------------------------------------------------------- downstream
-
-        @Override
-        public void request(long n) {
-            if (!Demand.isValid(n)) {
-                invalidRequest = Demand.invalidRequest(n); // §3.9
-                signal();
-            } else if (Demand.add(REQUESTED, this, n) == 0L) {
-                signal();
-            }
-        }
-
-        @Override
-        public void cancel() {
-            if (!cancelled) {
-                cancelled = true;
-                signal();
-            }
-        }
-
-        @Override
-        void shutDown() {
-            shutDown = true;
-        }
-
         private boolean stopped() {
-            return cancelled || error != null || shutDown;
+            return isCancelled() || error != null || mustStop();
         }
 
         // -------------------------------------------------------------- runners
@@ -215,7 +173,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             } catch (RuntimeException refused) {
                 RUNNERS.getAndAdd(this, -1);
                 shutDown();
-                signal();
+                signal(); // the submission is refused there too: the drain ends the map here
             }
         }
 
@@ -283,21 +241,18 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             Subscriber<? super R> s = downstream;
             Throwable stop = error;
             if (stop == null) {
-                stop = invalidRequest;
+                stop = stopError();
             }
-            if (stop == null && shutDown) {
-                stop = new CancellationException("the Moirai runtime shut down");
-            }
-            if (cancelled || stop != null) {
-                finish(s, stop, !cancelled); // a plain cancel signals nothing (§3.7)
+            if (isCancelled() || stop != null) {
+                finish(s, stop, !isCancelled()); // a plain cancel signals nothing (§3.7)
                 return false;
             }
-            long r = requested;
+            long r = requested();
             long e = 0L;
             long idx = emitted;
             while (e != budget) {
                 if (e == r) {
-                    r = requested;
+                    r = requested();
                     if (e == r) {
                         break;
                     }
@@ -317,18 +272,18 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                 } catch (Throwable t) {
                     scheduler.dropped().report(t); // §2.13: the subscriber is broken
                     emitted = idx;
-                    cancelled = true;
+                    markCancelled();
                     finish(s, null, false);
                     return false;
                 }
-                if (cancelled || error != null) {
+                if (isCancelled() || error != null) {
                     break;
                 }
             }
             emitted = idx;
             consumed = idx;
             if (e != 0L) {
-                Demand.produced(REQUESTED, this, e);
+                produced(e);
                 freed += e;
                 Subscription up = upstream;
                 if (freed >= limit && up != null && !sourceDone) {
@@ -340,7 +295,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                     return true;
                 }
             }
-            if (sourceDone && idx == received && error == null && !cancelled) {
+            if (sourceDone && idx == received && error == null && !isCancelled()) {
                 finish(s, sourceError, true);
                 return false;
             }
@@ -352,14 +307,14 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             if (done) {
                 return false;
             }
-            if (cancelled || error != null || invalidRequest != null || shutDown) {
+            if (isCancelled() || error != null || mustStop()) {
                 return true;
             }
             long idx = emitted;
             if (sourceDone && idx == received) {
                 return true;
             }
-            return requested != 0L && SLOTS.getAcquire(results, (int) idx & mask) != null;
+            return requested() != 0L && SLOTS.getAcquire(results, (int) idx & mask) != null;
         }
 
         /** Ends once: cancels the source unless it ended, drops the window, signals if asked. */
@@ -374,17 +329,8 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             java.util.Arrays.fill(results, null);
             java.util.Arrays.fill(items, null); // a runner may still hold one item, briefly
             downstream = null;
-            if (!signal || s == null) {
-                return;
-            }
-            try {
-                if (err == null) {
-                    s.onComplete();
-                } else {
-                    s.onError(err);
-                }
-            } catch (Throwable t) {
-                scheduler.dropped().report(t);
+            if (signal && s != null) {
+                terminate(s, err);
             }
         }
 

@@ -189,6 +189,24 @@ abstract class SerialDrain {
      */
     abstract void shutDown();
 
+    /**
+     * Signals the terminal signal, reporting (not propagating) what the subscriber throws.
+     *
+     * @param s the subscriber
+     * @param error null for {@code onComplete}
+     */
+    final void terminate(org.reactivestreams.Subscriber<?> s, Throwable error) {
+        try {
+            if (error == null) {
+                s.onComplete();
+            } else {
+                s.onError(error);
+            }
+        } catch (Throwable t) {
+            scheduler.dropped().report(t);
+        }
+    }
+
     /** One scheduled drain turn: a job of its own, so a stale queue entry can never run a second turn. */
     private static final class Turn extends Job {
 
