@@ -181,6 +181,17 @@ class MoiraiSchedulerTest {
     }
 
     @Test
+    void equalDelaysRunInSchedulingOrderSoDelayedSignalsKeepTheirOrder() {
+        // delaySequence schedules each value, then the completion, with the same delay on one worker
+        for (int round = 0; round < 50; round++) {
+            List<Integer> got = Flux.range(0, 20).delaySequence(Duration.ofMillis(1), compute)
+                    .collectList().block(Duration.ofSeconds(WAIT_S));
+            assertThat(got).as("round %d", round).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+            assertThat(Mono.just(7).delayElement(Duration.ofMillis(1), compute).block(Duration.ofSeconds(WAIT_S))).isEqualTo(7);
+        }
+    }
+
+    @Test
     void periodicTasksRunAtFixedRateAndStopOnDispose() throws Exception {
         for (Scheduler.Worker w : new Scheduler.Worker[] {null, compute.createWorker()}) {
             AtomicInteger runs = new AtomicInteger();

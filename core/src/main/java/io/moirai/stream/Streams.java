@@ -43,7 +43,7 @@ public final class Streams {
      * of {@code mapper} in flight, and emits the results in source order.
      *
      * <p><b>Backpressure and memory.</b> The source is asked for a window of
-     * {@code max(256, 4 x parallelism)} items (rounded up to a power of two) and then for more only
+     * {@code max(1024, 16 x parallelism)} items (rounded up to a power of two) and then for more only
      * as results are emitted, so at most one window of items and results is held, whatever the
      * mapper's speed or the subscriber's demand.
      *

@@ -1,5 +1,6 @@
 package io.moirai.reactor.internal;
 
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,7 +21,15 @@ import reactor.core.scheduler.Schedulers;
  * <p><b>Drain.</b> Tasks go into a JCTools MPSC queue; {@code wip} counts signals; the thread that
  * takes {@code wip} from 0 hands one drain loop to the runtime, which runs queued tasks until
  * {@code wip} returns to 0, yielding its thread after {@value #BATCH} tasks by handing itself on.
- * Disposal sets {@code disposed} and cancels the worker's timers; what is queued is never run (a
+ * <p><b>Delayed tasks</b> wait in {@code delayed}, ordered by deadline and then by scheduling order,
+ * each with a timer on the runtime's wheel. Timers due in the same tick fire as separate jobs in any
+ * order, but Reactor operators rely on a worker running equal-delay tasks in the order they were
+ * scheduled ({@code delayElements} schedules a value and then the completion), as
+ * {@code ScheduledThreadPoolExecutor} does; so a firing timer moves <em>every</em> due task, earliest
+ * first, into the FIFO queue (under {@code delayed}'s lock), and a timer whose task already moved
+ * finds nothing to do. A task never moves before its deadline.
+ *
+ * <p>Disposal sets {@code disposed} and cancels the worker's timers; what is queued is never run (a
  * running drain discards it, otherwise it is dropped with the worker); later {@code schedule} calls
  * throw {@link RejectedExecutionException}.
  *
@@ -35,6 +44,9 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
     private final AtomicInteger wip = new AtomicInteger();
     /** Pending delayed and periodic tasks, cancelled by disposal. */
     private final Set<Disposable> timers = ConcurrentHashMap.newKeySet();
+    /** Delayed tasks whose deadline has not been reached, by deadline then sequence; guarded by itself. */
+    private final PriorityQueue<WorkerTask> delayed = new PriorityQueue<>(WorkerTask.ORDER);
+    private long sequence; // guarded by delayed
     private volatile boolean disposed;
 
     SerialWorker(MoiraiScheduler parent) {
@@ -57,16 +69,17 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
         }
         ensureOpen();
         WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task));
+        t.delayedTask = true;
+        t.deadline = System.nanoTime() + unit.toNanos(delay);
+        synchronized (delayed) {
+            t.seq = sequence++;
+            delayed.add(t);
+        }
         trackTimer(t);
         try {
-            t.timer = parent.dispatch().later(delay, unit, () -> {
-                untrackTimer(t);
-                if (!t.isDisposed()) {
-                    enqueue(t);
-                }
-            });
+            t.timer = parent.dispatch().later(delay, unit, this::moveDue);
         } catch (RejectedExecutionException shutDown) {
-            untrackTimer(t);
+            forget(t);
             throw Exceptions.failWithRejected(shutDown);
         }
         if (t.isDisposed()) {
@@ -97,6 +110,28 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
 
     void untrackTimer(Disposable d) {
         timers.remove(d);
+    }
+
+    /** A timer fired: queue every delayed task that is due, earliest (then first scheduled) first. */
+    private void moveDue() {
+        synchronized (delayed) {
+            long now = System.nanoTime();
+            for (WorkerTask head; (head = delayed.peek()) != null && head.deadline - now <= 0L; ) {
+                delayed.poll();
+                timers.remove(head);
+                if (!head.isDisposed()) {
+                    enqueue(head); // under the lock: the queue receives them in order
+                }
+            }
+        }
+    }
+
+    /** A delayed task was disposed before it was due. */
+    void forget(WorkerTask t) {
+        synchronized (delayed) {
+            delayed.remove(t);
+        }
+        timers.remove(t);
     }
 
     boolean isWorkerDisposed() {
@@ -206,8 +241,17 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
 
         private final SerialWorker worker;
         private final Runnable task;
+        static final java.util.Comparator<WorkerTask> ORDER = (a, b) -> {
+            long d = a.deadline - b.deadline; // nanoTime values: compare by difference
+            return d != 0L ? (d < 0L ? -1 : 1) : Long.compare(a.seq, b.seq);
+        };
+
         private final AtomicInteger state = new AtomicInteger(); // 0 pending, 1 ran or running, 2 disposed
         volatile io.moirai.task.TaskHandle<?> timer;
+        /** Delayed tasks only: when it is due, and its place among equal deadlines (set before it is shared). */
+        boolean delayedTask;
+        long deadline;
+        long seq;
 
         WorkerTask(SerialWorker worker, Runnable task) {
             this.worker = worker;
@@ -227,7 +271,9 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
                 io.moirai.task.TaskHandle<?> h = timer;
                 if (h != null) {
                     h.cancel();
-                    worker.untrackTimer(this);
+                }
+                if (delayedTask) {
+                    worker.forget(this);
                 }
             }
         }

@@ -32,11 +32,12 @@ import org.reactivestreams.Subscription;
  * {@code CANCELLED} (the receiver cancelled, or shutdown), {@code TERMINATED} (set by the drain once,
  * when it delivered the terminal signal or released everything), and a counter in the upper bits
  * that late producers bump. A producer publishes its item (the queue's CAS, a volatile access) and
- * re-reads {@code state}; if the channel was closed meanwhile the send is <em>late</em>: it bumps the counter unless
- * {@code TERMINATED} is set (then its item was not delivered and it says so). The drain reads
- * {@code state}, checks that both buffers are empty, and CASes {@code TERMINATED} from the value it
- * read, so a late bump fails that CAS and the drain looks again: an accepted item is never lost,
- * a send that reports success is always delivered.
+ * re-reads {@code state}; if the channel was closed meanwhile the send is <em>late</em>: it bumps the
+ * counter unless {@code TERMINATED} is set. The drain reads {@code state}, checks that both buffers
+ * are empty, and CASes {@code TERMINATED} from the value it read, so a late bump fails that CAS and
+ * the drain looks again. A producer that finds {@code TERMINATED} knows its item was delivered
+ * exactly when it is no longer in the buffer (see {@code late}). So a send reports success exactly
+ * when its item is delivered, even racing with {@code close}.
  *
  * <p><b>Threads.</b> Producers ({@code trySend}, {@code send}, {@code close}, {@code fail}, the
  * feeding subscriber's signals) from any thread; {@code request}/{@code cancel} from any thread;
@@ -91,6 +92,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
 
     // drain thread only
     private SendTask<T> stalled;
+    /** Items late producers found in the buffer after the drain ended (never delivered); guarded by itself. */
+    private final java.util.List<T> leftovers = new java.util.ArrayList<>(0);
 
     /**
      * @param runtime the runtime whose workers deliver
@@ -131,7 +134,7 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         if (waiting != 0 || !queue.offerIfBelowThreshold(item, capacity)) {
             return false;
         }
-        return afterOffer(st);
+        return afterOffer(st, item);
     }
 
     /**
@@ -148,7 +151,7 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         }
         if (waiting == 0 && queue.offerIfBelowThreshold(item, capacity)) {
             if (task.tryClaim()) {
-                if (afterOffer(st)) {
+                if (afterOffer(st, item)) {
                     task.enqueued();
                 } else {
                     task.reject(notOpen(state));
@@ -165,8 +168,9 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         WAITING.getAndAdd(this, 1);
         waiters.offer(task); // an atomic exchange: ordered before the read of state below
         int now = state;
-        if (now != st && (now & (CLOSED | CANCELLED)) != 0 && !late()) {
-            // the drain ended before it could see this waiter: fail it here (unless cancelled)
+        if (now != st && (now & (CLOSED | CANCELLED)) != 0 && !late(null)) {
+            // the drain ended: it never polls waiters again. If it took this one before it ended, the
+            // claim below fails and the handle keeps its outcome; otherwise the send is refused
             rejected(task, notOpen(now));
             return;
         }
@@ -181,31 +185,59 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
     }
 
     /**
-     * After a successful offer: if the channel closed meanwhile, the item counts only if the drain has
-     * not ended (see the class documentation); then wake the drain.
+     * After a successful offer: if the channel closed meanwhile, find out whether the item will be, or
+     * was, delivered (see the class documentation); then wake the drain.
      *
-     * @return whether the item will be delivered
+     * @return whether the item is (or will be) delivered
      */
-    private boolean afterOffer(int st) {
+    private boolean afterOffer(int st, T item) {
         // the offer's CAS on the producer index is a volatile access: ordered before this read
         int now = state;
-        if (now != st && (now & (CLOSED | CANCELLED)) != 0 && !late()) {
+        if (now != st && (now & (CLOSED | CANCELLED)) != 0 && !late(item)) {
             return false;
         }
         signal();
         return true;
     }
 
-    /** A producer raced with close: tell the drain to look again, unless it already ended. */
-    private boolean late() {
+    /**
+     * A producer raced with close. While the drain has not ended, bump the state so that its final
+     * check fails and it looks again: the item will be delivered. Once it ended normally, nobody polls
+     * the buffer any more: the item was delivered unless it is still there, which the late producers
+     * find out under {@code leftovers}' lock by moving what is left into it and taking their own item
+     * back out (by identity). After a cancel nothing counts as delivered.
+     *
+     * @param item the item offered to the buffer, or null for a waiting send (whose claim decides)
+     * @return whether the item is (or will be) delivered
+     */
+    private boolean late(T item) {
         for (;;) {
             int s = state;
-            if ((s & (TERMINATED | CANCELLED)) != 0) {
+            if ((s & CANCELLED) != 0) {
                 return false;
+            }
+            if ((s & TERMINATED) != 0) {
+                return item != null && !takeBackLeftover(item);
             }
             if (STATE.compareAndSet(this, s, s + LATE)) {
                 return true;
             }
+        }
+    }
+
+    /** After a normal end: removes {@code item} from what is left in the buffer; false if it is not there. */
+    private boolean takeBackLeftover(T item) {
+        synchronized (leftovers) {
+            for (T x; (x = queue.poll()) != null; ) { // the only consumer now: the drain has ended
+                leftovers.add(x);
+            }
+            for (int i = 0; i < leftovers.size(); i++) {
+                if (leftovers.get(i) == item) {
+                    leftovers.remove(i);
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -565,7 +597,7 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
                 return; // closed by another producer: dropped; the drain cancels this subscription
             }
             if (waiting == 0 && queue.offerIfBelowThreshold(item, capacity)) {
-                afterOffer(st);
+                afterOffer(st, item);
             } else {
                 enqueueWaiter(new SendTask<>(scheduler, item), st);
             }

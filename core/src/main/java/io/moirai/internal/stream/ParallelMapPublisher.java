@@ -64,14 +64,14 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
     /**
      * One subscriber's map.
      *
-     * <p><b>The window.</b> Two rings of {@code window} slots (a power of two, at least four times the
+     * <p><b>The window.</b> Two rings of {@code window} slots (a power of two, at least sixteen times the
      * parallelism and at least {@value #MIN_WINDOW}): {@code items[i & mask]} holds the source's
      * {@code i}-th item until a runner takes it, {@code results[i & mask]} holds its mapped value until
      * the drain emits it. Three counters order everything: {@code received} (the source's
      * {@code onNext}, serial by §1.3, writes the slot then releases the counter), {@code claimed}
      * (runners take the next item with a CAS), and {@code emitted} (the drain, which publishes it as
      * {@code consumed}). Upstream is asked for {@code window} items first and then for what the drain
-     * freed, in batches of three quarters of the window, so the source never has more than
+     * freed, in batches of half the window, so the source never has more than
      * {@code window} items here: memory is bounded whatever the mapper's speed.
      *
      * <p><b>Runners.</b> At most {@code parallelism} runner jobs exist ({@code runners}, CAS-bounded);
@@ -93,7 +93,13 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
      */
     static final class MapSubscription<T, R> extends DrainSubscription {
 
-        static final int MIN_WINDOW = 256;
+        static final int MIN_WINDOW = 1024;
+
+        /** Most items a runner claims with one CAS. */
+        static final long MAX_CLAIM = 32L;
+
+        /** How long a runner that ran out of items polls for more before it leaves. */
+        static final long RUNNER_SPIN_NANOS = Long.getLong("moirai.runnerSpinNanos", 2_000L);
 
         private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
         private static final VarHandle RECEIVED = VarHandles.field(MethodHandles.lookup(), "received", long.class);
@@ -132,9 +138,9 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             super(runtime);
             this.mapper = mapper;
             this.parallelism = parallelism;
-            this.window = Math.max(MIN_WINDOW, ceilPow2((long) parallelism * 4L));
+            this.window = Math.max(MIN_WINDOW, ceilPow2((long) parallelism * 16L));
             this.mask = window - 1;
-            this.limit = window - (window >> 2);
+            this.limit = window >> 1;
             this.items = new Object[window];
             this.results = new Object[window];
             this.downstream = downstream;
@@ -178,17 +184,24 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         }
 
         /**
-         * A runner's loop: map items until none is left, then leave (re-checking once). After
-         * {@link SerialDrain#BUDGET} items it requeues itself, so the source and other tasks get turns.
+         * A runner's loop: claim a run of items with one CAS, map them, store the results; when no
+         * item is left, wait up to {@link #RUNNER_SPIN_NANOS} for the source, then leave (re-checking
+         * once). After {@link SerialDrain#BUDGET} items it requeues itself, so the source and other
+         * tasks get turns.
          */
         private void runLoop() {
-            for (int mapped = 0; ; mapped++) {
-                if (mapped == BUDGET) {
+            int mapped = 0;
+            for (;;) {
+                if (mapped >= BUDGET) {
                     startRunner(); // yield the worker; this runner stays counted
                     return;
                 }
                 long c = claimed;
-                if (stopped() || c >= received) {
+                long available = received - c;
+                if (stopped() || available <= 0L) {
+                    if (!stopped() && awaitItems()) {
+                        continue;
+                    }
                     RUNNERS.getAndAdd(this, -1); // volatile: ordered before the reads below (Dekker)
                     if (stopped() || claimed >= received) {
                         return;
@@ -199,36 +212,63 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                     }
                     continue;
                 }
-                if (!CLAIMED.compareAndSet(this, c, c + 1L)) {
+                // a run of items per CAS: fewer contended CASes and result slots written in runs,
+                // small enough that the runners share the window evenly
+                long k = Math.min(MAX_CLAIM, Math.max(1L, available / (2L * parallelism)));
+                if (!CLAIMED.compareAndSet(this, c, c + k)) {
                     continue;
                 }
-                int slot = (int) c & mask;
-                @SuppressWarnings("unchecked")
-                T item = (T) SLOTS.getAcquire(items, slot);
-                SLOTS.setRelease(items, slot, null);
-                if (item == null) {
-                    RUNNERS.getAndAdd(this, -1); // the map ended and dropped its window
-                    return;
-                }
-                Object result;
-                try {
-                    result = mapper.apply(item);
-                    if (result == null) {
-                        throw new NullPointerException("§2.13: the mapper returned null for item " + c);
+                for (long i = c; i < c + k; i++) {
+                    if (!mapOne(i)) {
+                        RUNNERS.getAndAdd(this, -1);
+                        return;
                     }
-                } catch (Throwable t) {
-                    ERROR.compareAndSet(MapSubscription.this, null, t); // the first error wins
-                    signalHere();
-                    RUNNERS.getAndAdd(this, -1);
-                    return;
                 }
-                // volatile store: ordered before the read of consumed, so either this runner sees that
-                // its result is at the head, or the drain (re-checking in hasWork) sees the result
-                SLOTS.setVolatile(results, slot, result);
-                if (c == consumed) {
-                    signalHere(); // the result at the head of the window: the drain can emit
-                }
+                mapped += (int) k;
             }
+        }
+
+        /** Maps item {@code i} (claimed by the caller) into its result slot; false if the map ended. */
+        private boolean mapOne(long i) {
+            int slot = (int) i & mask;
+            @SuppressWarnings("unchecked")
+            T item = (T) SLOTS.getAcquire(items, slot);
+            SLOTS.setRelease(items, slot, null);
+            if (item == null || stopped()) {
+                return false; // the map ended and dropped its window
+            }
+            Object result;
+            try {
+                result = mapper.apply(item);
+                if (result == null) {
+                    throw new NullPointerException("§2.13: the mapper returned null for item " + i);
+                }
+            } catch (Throwable t) {
+                ERROR.compareAndSet(this, null, t); // the first error wins
+                signalHere();
+                return false;
+            }
+            // volatile store: ordered before the read of consumed, so either this runner sees that
+            // its result is at the head, or the drain (re-checking in hasWork) sees the result
+            SLOTS.setVolatile(results, slot, result);
+            if (i == consumed) {
+                signalHere(); // the result at the head of the window: the drain can emit
+            }
+            return true;
+        }
+
+        /** Polls briefly for the source's next item; true if one (or a stop) arrived. */
+        private boolean awaitItems() {
+            long deadline = System.nanoTime() + RUNNER_SPIN_NANOS;
+            do {
+                for (int spin = 0; spin < 32; spin++) {
+                    if (received > claimed || stopped()) {
+                        return true;
+                    }
+                    Thread.onSpinWait();
+                }
+            } while (System.nanoTime() - deadline < 0L);
+            return false;
         }
 
         // -------------------------------------------------------------- drain
@@ -363,7 +403,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                 }
                 long i = received;
                 if (i - consumed >= window) {
-                    ERROR.compareAndSet(this, null,
+                    ERROR.compareAndSet(MapSubscription.this, null,
                             new IllegalStateException("§1.1 violated: the source emitted more than was requested"));
                     signal();
                     return;

@@ -1,0 +1,152 @@
+package io.moirai.rxjava3;
+
+import io.moirai.Moirai;
+import io.moirai.rxjava3.internal.MoiraiScheduler;
+import io.moirai.rxjava3.internal.TaskCompletable;
+import io.moirai.rxjava3.internal.TaskMaybe;
+import io.moirai.rxjava3.internal.TaskSingle;
+import io.moirai.task.TaskHandle;
+import io.reactivex.rxjava3.core.Completable;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.core.Maybe;
+import io.reactivex.rxjava3.core.Scheduler;
+import io.reactivex.rxjava3.core.Single;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
+import org.reactivestreams.Publisher;
+
+/**
+ * RxJava 3 views of Moirai: its publishers as {@link Flowable}s, its task handles as {@link Single},
+ * {@link Maybe} and {@link Completable}, and RxJava {@link Scheduler}s that run on a runtime's compute
+ * workers or blocking pool.
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread, including Moirai's own threads and
+ * RxJava's. Each returns a new object and keeps no state of its own; the returned reactive types are
+ * cold and may be subscribed to any number of times, from any thread.
+ *
+ * <p><b>Task conversions</b> ({@link #toSingle}, {@link #toMaybe}, {@link #toCompletable}). Each
+ * subscription subscribes to the handle (a {@link Publisher} with its own demand, see
+ * {@link TaskHandle}) and receives the task's outcome on the thread that completed the task, or on the
+ * subscribing thread when the task had already finished. A failed task signals {@code onError} with
+ * the task's own error (not wrapped in a {@code TaskFailedException}); a cancelled task (by
+ * {@link TaskHandle#cancel()} or a runtime shutdown) signals {@code onError(CancellationException)}.
+ * <b>Disposing the subscription cancels the task</b> ({@link TaskHandle#cancel()}): a task that has
+ * not started never runs, a running blocking task is interrupted, and every other observer of the
+ * handle sees it cancelled. Disposing after the outcome was delivered does nothing. An error that
+ * races with disposal and can no longer be delivered goes to {@code RxJavaPlugins.onError}, except the
+ * {@link CancellationException} the disposal itself caused. Signals to one observer are serial and
+ * at most one terminal signal is delivered.
+ *
+ * <p><b>Schedulers</b> ({@link #scheduler}, {@link #blockingScheduler}) honour RxJava's
+ * {@link Scheduler} contract: the tasks of one {@link Scheduler.Worker} run one at a time in FIFO
+ * order, never overlapping (on whichever runtime thread is free, not on one pinned thread), and its
+ * delayed tasks in deadline order (equal deadlines: scheduling order); delays use Moirai's timers (no
+ * thread held while waiting, never early); periodic tasks run at a fixed rate, one run at a time;
+ * every {@code Disposable} cancels for real (a pending task never runs, a pending timer is removed);
+ * {@code RxJavaPlugins.onSchedule} is applied once to every {@link Runnable} handed to
+ * {@code scheduleDirect}, {@code schedulePeriodicallyDirect} or a worker's {@code schedule*}; an
+ * exception thrown by a task goes to {@code RxJavaPlugins.onError} and the worker goes on with its
+ * next task. {@link Scheduler#now} is RxJava's usual clock. {@link Scheduler#shutdown()} disposes the
+ * scheduler's workers and pending timers but never shuts the {@link Moirai} runtime down;
+ * afterwards, as with RxJava's own {@code Schedulers.computation()}, every new scheduling call reports
+ * a {@link RejectedExecutionException} to {@code RxJavaPlugins.onError} (which wraps it in an
+ * {@code UndeliverableException}) and returns {@code Disposable.disposed()}, until
+ * {@link Scheduler#start()} starts it again. The same holds when the runtime itself was shut down.
+ * Each call returns a new scheduler; shutting one down affects no other.
+ */
+public final class MoiraiRx {
+
+    private MoiraiRx() {}
+
+    /**
+     * Views a Reactive Streams publisher (any of Moirai's: a task handle, a socket's bytes, a timer's
+     * ticks, a channel's receiver) as a {@link Flowable}. Demand and cancellation pass straight
+     * through ({@link Flowable#fromPublisher}): cancelling the flowable's subscription cancels that
+     * subscription only; for a {@link TaskHandle} it detaches the subscriber without cancelling the
+     * task (use {@link #toSingle} or {@link #toMaybe} for that).
+     *
+     * @param publisher the publisher; it must follow the Reactive Streams rules, as all of Moirai's do
+     * @param <T> the element type
+     * @return a flowable that subscribes to {@code publisher} once per subscriber
+     * @throws NullPointerException if {@code publisher} is null
+     */
+    public static <T> Flowable<T> toFlowable(Publisher<T> publisher) {
+        return Flowable.fromPublisher(Objects.requireNonNull(publisher, "publisher"));
+    }
+
+    /**
+     * Views a task as a {@link Single}: its result as {@code onSuccess}; a {@code null} result as
+     * {@code onError(NoSuchElementException)}; its failure as {@code onError(cause)}; its cancellation
+     * as {@code onError(CancellationException)}. Disposing cancels the task.
+     *
+     * @param task the task's handle
+     * @param <T> the result type
+     * @return a single of the task's result
+     * @throws NullPointerException if {@code task} is null
+     * @see NoSuchElementException
+     */
+    public static <T> Single<T> toSingle(TaskHandle<T> task) {
+        return new TaskSingle<>(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Views a task as a {@link Maybe}: its result as {@code onSuccess}; a {@code null} result as
+     * {@code onComplete}; its failure as {@code onError(cause)}; its cancellation as
+     * {@code onError(CancellationException)}. Disposing cancels the task.
+     *
+     * @param task the task's handle
+     * @param <T> the result type
+     * @return a maybe of the task's result
+     * @throws NullPointerException if {@code task} is null
+     */
+    public static <T> Maybe<T> toMaybe(TaskHandle<T> task) {
+        return new TaskMaybe<>(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Views a task as a {@link Completable}: {@code onComplete} when it succeeds (its result, null or
+     * not, is ignored); its failure as {@code onError(cause)}; its cancellation as
+     * {@code onError(CancellationException)}. Disposing cancels the task.
+     *
+     * @param task the task's handle
+     * @return a completable of the task's outcome
+     * @throws NullPointerException if {@code task} is null
+     */
+    public static Completable toCompletable(TaskHandle<?> task) {
+        return new TaskCompletable(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * An RxJava scheduler on the runtime's compute workers, for CPU-bound work ({@code observeOn},
+     * {@code subscribeOn}, time operators), like {@code Schedulers.computation()}. Immediate tasks are
+     * handed to {@link Moirai#execute}; delayed and periodic ones wait on {@link Moirai#schedule}'s
+     * timers. A running compute task cannot be preempted: disposing it (or its worker) stops what has
+     * not started and lets the running task finish. Each call returns a new, started scheduler; shutting
+     * one down affects no other scheduler and not the runtime.
+     *
+     * @param moirai the runtime whose compute workers run the tasks
+     * @return a started scheduler
+     * @throws NullPointerException if {@code moirai} is null
+     */
+    public static Scheduler scheduler(Moirai moirai) {
+        return new MoiraiScheduler(Objects.requireNonNull(moirai, "moirai"), false);
+    }
+
+    /**
+     * An RxJava scheduler on the runtime's blocking pool, for blocking I/O and waiting, like
+     * {@code Schedulers.io()}. Tasks run through {@link Moirai#spawnBlocking}; delays wait on
+     * {@link Moirai#schedule}'s timers (holding no blocking thread) and then hand the task to the pool.
+     * Disposing a running task, or the worker running it, from another thread interrupts it, as
+     * {@code Schedulers.io()} does; the interrupt never reaches a later task. Each call returns a new,
+     * started scheduler; shutting one down affects no other scheduler and not the runtime.
+     *
+     * @param moirai the runtime whose blocking pool runs the tasks
+     * @return a started scheduler
+     * @throws NullPointerException if {@code moirai} is null
+     */
+    public static Scheduler blockingScheduler(Moirai moirai) {
+        return new MoiraiScheduler(Objects.requireNonNull(moirai, "moirai"), true);
+    }
+}
