@@ -326,6 +326,8 @@ class ChannelTest {
         RangeSource source = new RangeSource(100_000);
         source.subscribe(ch.asSubscriber());
         assertThat(ch.asSubscriber()).isSameAs(ch.asSubscriber());
+        TestSupport.eventually(WAIT, () -> source.requested.get() == capacity,
+                () -> "the feeder should request the capacity, requested " + source.requested.get());
         assertThat(source.requested.get()).as("only what fits is requested").isEqualTo(capacity);
         // a slow receiver: the source must never run far ahead of it
         long[] maxAhead = {0};

@@ -369,6 +369,10 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
                 return false;
             }
             moveWaiters();
+            Feeder f0 = feeder;
+            if (f0 != null) {
+                f0.replenish(); // the feeding source may fill what the buffer can hold
+            }
             if (!attached) {
                 return false; // nobody to deliver to yet: the buffer holds the items
             }
@@ -443,6 +447,10 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         boolean waiters = stalled != null || !this.waiters.isEmpty();
         if (waiters && queue.size() < capacity) {
             return true; // a waiting send can move in
+        }
+        Feeder f = feeder;
+        if (f != null && f.freeToRequest() >= f.limit) {
+            return true; // the feeding source can be asked for more (its first request, too)
         }
         if (!attached) {
             return false;
@@ -560,19 +568,25 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
      * the receiver drains. One subscription at a time (§2.5); its completion closes the channel, its
      * error fails it.
      *
-     * <p><b>Accounting.</b> {@code outstanding} is what was requested upstream and has not arrived;
-     * the drain requests more once {@code capacity - buffered - waiting - outstanding} reaches three
+     * <p><b>Accounting.</b> What was requested upstream and has not arrived is
+     * {@code requestedTotal - received}: {@code requestedTotal} is written only by the drain, which
+     * makes every request (the first one too, at the turn {@code onSubscribe} signals), and
+     * {@code received} only by {@code onNext} (serial by §1.3, a release store: no atomic
+     * read-modify-write per item). The drain requests more once
+     * {@code capacity - buffered - waiting - outstanding} reaches three
      * quarters of the capacity (or the whole capacity when it is small), so requests go out in
      * batches. An item that finds the buffer full (other producers took the room) waits like a
      * {@code send}; memory stays within twice the capacity.
      */
     private final class Feeder implements Subscriber<T> {
 
-        private static final VarHandle OUTSTANDING = VarHandles.field(MethodHandles.lookup(), "outstanding", long.class);
+        private static final VarHandle RECEIVED = VarHandles.field(MethodHandles.lookup(), "received", long.class);
         private static final VarHandle UPSTREAM = VarHandles.field(MethodHandles.lookup(), "upstream", Subscription.class);
         private volatile Subscription upstream;
-        @SuppressWarnings("unused") private volatile long outstanding;
-        private final int limit = Math.max(1, capacity - (capacity >> 2));
+        /** Items requested upstream so far; see the class documentation for who writes it. */
+        private volatile long requestedTotal;
+        @SuppressWarnings("unused") private volatile long received;
+        final int limit = Math.max(1, capacity - (capacity >> 2));
 
         @Override
         public void onSubscribe(Subscription s) {
@@ -581,17 +595,14 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
                 s.cancel(); // §2.5: one subscription at a time; a closed channel takes no more
                 return;
             }
-            OUTSTANDING.getAndAdd(this, (long) capacity);
-            s.request(capacity);
-            if (isClosed()) {
-                signal(); // closed meanwhile: the drain cancels this subscription when it ends
-            }
+            // the drain makes every request (so they are serial, §2.7), the first one included
+            signal();
         }
 
         @Override
         public void onNext(T item) {
             Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
-            OUTSTANDING.getAndAdd(this, -1L);
+            RECEIVED.setRelease(this, (long) RECEIVED.getOpaque(this) + 1L); // the only writer
             int st = state;
             if ((st & (CLOSED | CANCELLED)) != 0) {
                 return; // closed by another producer: dropped; the drain cancels this subscription
@@ -616,15 +627,20 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
 
         /** Drain thread: ask upstream for what now fits. */
         void replenish() {
+            long free = freeToRequest();
+            if (free >= limit) {
+                requestedTotal += free;
+                upstream.request(free);
+            }
+        }
+
+        /** @return how much upstream may be asked for now; 0 without a live subscription */
+        long freeToRequest() {
             Subscription s = upstream;
             if (s == null || s == Subscriptions.CANCELLED) {
-                return;
+                return 0L;
             }
-            long free = (long) capacity - queue.size() - waiting - outstanding;
-            if (free >= limit) {
-                OUTSTANDING.getAndAdd(this, free);
-                s.request(free);
-            }
+            return (long) capacity - queue.size() - waiting - (requestedTotal - received);
         }
 
         /** The channel ended: stop the source. Drain thread. */
