@@ -2,33 +2,156 @@ package io.moirai.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(60)
+/** Every command of the examples jar, run in this JVM on ephemeral ports. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MainTest {
 
-    @Test
-    void tourRunsAndReportsEachStep() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int status;
-        try {
-            status = Main.run();
-        } finally {
-            System.setOut(original);
+    /** What a command printed and returned. */
+    record Run(int status, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    /** Starts a server command on a thread; returns its port once it listens, and the running command. */
+    static final class Server implements AutoCloseable {
+        final Thread thread;
+        final CompletableFuture<Run> done = new CompletableFuture<>();
+        final int port;
+
+        Server(Path dir, String command, String... extra) throws Exception {
+            Path portFile = dir.resolve(command + ".port");
+            String[] args = new String[4 + extra.length];
+            args[0] = command;
+            args[1] = "--port=0";
+            args[2] = "--port-file=" + portFile;
+            args[3] = "--duration=60s";
+            System.arraycopy(extra, 0, args, 4, extra.length);
+            thread = new Thread(() -> done.complete(run(args)), command);
+            thread.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(portFile)) {
+                if (done.isDone() || System.nanoTime() > deadline) {
+                    throw new AssertionError(command + " did not start: " + done.getNow(null));
+                }
+                Thread.sleep(10); // polling a file the server writes: nothing to wait on
+            }
+            port = Integer.parseInt(Files.readString(portFile).trim());
         }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(status).isZero();
-        assertThat(text).contains("sum of 0..999,999 in 100 subtasks = 499999500000")
-                .contains("blocking: slept 50 ms")
-                .contains("async   : completed by another task")
-                .contains("a subscriber received 499999500000")
-                .contains("timer   : delay(20 ms) completed after at least 20 ms")
-                .contains("tcp     : echo server replied \"hello, Moirai\"");
+
+        /** Interrupts the command (as Ctrl-C's shutdown would end it) and returns what it printed. */
+        @Override
+        public void close() throws Exception {
+            thread.interrupt();
+            Run r = done.get(20, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.err()).isZero();
+        }
+    }
+
+    @Test
+    void theDemoRunsEveryStepAndPrintsASummary() {
+        Run r = run("demo", "--quick");
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("sum of 0..999,999 in 100 subtasks = 499999500000")
+                .contains("the sender was held back")
+                .contains("in order: yes")
+                .contains("dropped")
+                .contains("step")
+                .doesNotContain(" NO ");
+    }
+
+    @Test
+    void everyCommandHasHelpAndBadUsageExitsWithTwo() {
+        for (String command : new String[] {"demo", "echo-server", "http-server", "pipeline", "ticker"}) {
+            Run help = run(command, "--help");
+            assertThat(help.status()).isZero();
+            assertThat(help.out()).contains("Usage:").contains(command);
+        }
+        Run top = run("--help");
+        assertThat(top.out()).contains("echo-server").contains("http-server").contains("pipeline").contains("ticker");
+        Run unknown = run("frobnicate");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("frobnicate");
+        Run missingPort = run("echo-server");
+        assertThat(missingPort.status()).isEqualTo(2);
+        assertThat(missingPort.err()).contains("--port");
+        Run badDuration = run("ticker", "--period", "soon");
+        assertThat(badDuration.status()).isEqualTo(2);
+        assertThat(badDuration.err()).contains("soon");
+        Run zero = run("pipeline", "--items", "0");
+        assertThat(zero.status()).isEqualTo(2);
+        assertThat(zero.err()).contains("--items must be at least 1, got 0");
+        Run badPort = run("http-server", "--port", "70000");
+        assertThat(badPort.status()).isEqualTo(2);
+        assertThat(badPort.err()).contains("70000");
+    }
+
+    @Test
+    void pipelineMapsInOrderAndReportsThroughput() {
+        Run r = run("pipeline", "--items", "100000", "--parallelism", "2", "--rounds", "10");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("pipeline: 100% (100000 of 100000)").contains("M records/s").contains("in order: yes");
+    }
+
+    @Test
+    void tickerShowsDroppedTicks() {
+        Run r = run("ticker", "--period", "10ms", "--count", "4", "--work", "35ms");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ticker: tick 0").contains("received 4 ticks").containsPattern("[1-9]\\d* dropped");
+    }
+
+    @Test
+    void echoServerEchoes(@TempDir Path dir) throws Exception {
+        try (Server server = new Server(dir, "echo-server")) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port)) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                out.write("hello, echo".getBytes(StandardCharsets.US_ASCII));
+                s.shutdownOutput();
+                InputStream in = s.getInputStream();
+                assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello, echo");
+            }
+        }
+    }
+
+    @Test
+    void httpServerAnswersPlaintextAndJson(@TempDir Path dir) throws Exception {
+        try (Server server = new Server(dir, "http-server", "--max-connections=16")) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> plain = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port + "/plaintext")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(plain.body()).isEqualTo("Hello, World!");
+            HttpResponse<String> json = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port + "/json")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(json.body()).isEqualTo("{\"message\":\"Hello, World!\"}");
+            assertThat(json.headers().firstValue("content-type")).hasValue("application/json");
+        }
     }
 }

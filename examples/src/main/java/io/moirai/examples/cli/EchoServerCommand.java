@@ -1,0 +1,55 @@
+package io.moirai.examples.cli;
+
+import io.moirai.Moirai;
+import io.moirai.net.TcpConnection;
+import io.moirai.net.TcpListener;
+import io.moirai.reactor.MoiraiReactor;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code echo-server}: a TCP echo server written as a Reactor pipeline over Moirai's sockets. Each
+ * connection's inbound bytes flow through {@code Flux} operators straight into its outbound, so the
+ * client's reading pace decides how fast the server reads (TCP backpressure end to end). Runs on the
+ * command's thread until {@code --duration} passes or the process is interrupted.
+ */
+@Command(name = "echo-server", mixinStandardHelpOptions = true,
+        description = "TCP echo server: a Reactor pipeline over Moirai's TcpConnection.")
+public final class EchoServerCommand implements Callable<Integer> {
+
+    @Mixin
+    ServeOptions serve;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        AtomicLong connections = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        try (Moirai moirai = serve.runtime("echo").build();
+                TcpListener listener = TcpListener.bind(moirai, serve.address())) {
+            MoiraiReactor.toFlux(listener.connections()).subscribe(conn -> {
+                connections.incrementAndGet();
+                echo(conn, bytes);
+            }, error -> out.println("echo-server: accepting failed: " + error));
+            serve.serve("echo-server", listener.localAddress(), out);
+        }
+        out.println("echo-server: served " + connections.get() + " connection(s), echoed " + bytes.get() + " bytes");
+        out.flush();
+        return 0;
+    }
+
+    /** Writes a connection's input back to it; closes it when both directions are done. */
+    static void echo(TcpConnection conn, AtomicLong bytes) {
+        conn.outbound(MoiraiReactor.toFlux(conn.inbound()).doOnNext(b -> bytes.addAndGet(b.remaining())))
+                .toCompletableFuture()
+                .whenComplete((done, error) -> conn.close());
+    }
+}
