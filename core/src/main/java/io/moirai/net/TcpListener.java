@@ -72,7 +72,11 @@ public final class TcpListener implements AutoCloseable {
         return core.isOpen();
     }
 
-    /** Stops accepting and closes the listening socket. Idempotent. */
+    /**
+     * Stops accepting and closes the listening socket. Idempotent. Called from any thread but the
+     * listener's I/O thread, it returns once the port is released (new connections are refused and
+     * the address can be bound again), waiting at most about two seconds for the I/O thread.
+     */
     @Override
     public void close() {
         core.close();

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -76,6 +77,8 @@ public final class IoDriver implements Runnable {
     private volatile long pendingTimers;
     /** Loop thread only: set while dispatching keys right after a blocking select. */
     private boolean justWoke;
+    /** Loop thread: callbacks waiting for the selector to forget cancelled keys (see {@link #afterKeysFlushed}). */
+    private final List<Runnable> afterFlush = new ArrayList<>();
 
     /**
      * Opens the selector; the thread starts with {@link #start()}.
@@ -237,6 +240,10 @@ public final class IoDriver implements Runnable {
     private void loop() throws IOException {
         while (!stopping) {
             commands.drain(applier, COMMANDS_PER_TURN);
+            if (!afterFlush.isEmpty()) {
+                selector.selectNow(dispatcher); // a selection operation releases the cancelled keys' channels
+                runAfterFlush();
+            }
             long now = System.nanoTime();
             wheel.advance(Ticks.floor(now), expirer);
             PENDING_TIMERS.setOpaque(this, (long) wheel.size());
@@ -268,8 +275,14 @@ public final class IoDriver implements Runnable {
             NEXT_WAKEUP.setOpaque(this, AWAKE);
         }
         IoHandler h = (IoHandler) k.attachment();
+        int ops;
         try {
-            h.ready(k.readyOps());
+            ops = k.readyOps();
+        } catch (CancelledKeyException closed) {
+            return; // closed from another thread after the select reported it: nothing to dispatch
+        }
+        try {
+            h.ready(ops);
         } catch (Throwable t) {
             try {
                 h.failed(t);
@@ -326,6 +339,33 @@ public final class IoDriver implements Runnable {
             dropped.report(e);
         }
         REGISTRATIONS.setOpaque(this, 0);
+        runAfterFlush(); // the selector is closed: every channel it held is released
+    }
+
+    /**
+     * Runs {@code callback} once the selector has forgotten the keys cancelled so far, which is when
+     * the JDK really closes a channel that was closed while registered (a listening port, for
+     * example, stays bound until then). Loop thread; after the loop ended, runs it at once.
+     *
+     * @param callback what to run, on the loop thread; must not block
+     */
+    public void afterKeysFlushed(Runnable callback) {
+        if (terminated) {
+            callback.run();
+        } else {
+            afterFlush.add(callback);
+        }
+    }
+
+    private void runAfterFlush() {
+        for (int i = 0; i < afterFlush.size(); i++) {
+            try {
+                afterFlush.get(i).run();
+            } catch (Throwable t) {
+                dropped.report(t);
+            }
+        }
+        afterFlush.clear();
     }
 
     /** The loop has ended: commands still arriving are abandoned by their producers, one at a time. */

@@ -19,6 +19,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -55,6 +59,11 @@ public final class ListenerCore<C> extends IoHandler {
     /** Null while open; set once (CAS) to {@code CLOSED_NORMALLY} or the error the subscriber gets. */
     private volatile Object closeState;
     private volatile Accepts accepts;
+    /** Completes once the listening socket is really closed (its key flushed from the selector). */
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+    /** How long {@link #close()} waits for the port to be released. */
+    static final long RELEASE_WAIT_MILLIS = 2_000L;
     private boolean deregistered; // driver thread
 
     private ListenerCore(IoDriver driver, IoGroup io, ComputeScheduler scheduler, ServerSocketChannel channel,
@@ -138,9 +147,23 @@ public final class ListenerCore<C> extends IoHandler {
         requestUpdate(ATTACH);
     }
 
-    /** Stops accepting and closes the socket; the subscriber completes. Any thread; idempotent. */
+    /**
+     * Stops accepting and closes the socket; the subscriber completes. Any thread; idempotent. Called
+     * from another thread than the listener's I/O thread, it returns once the port is released (the
+     * JDK closes a registered channel only when its selector forgets the key), waiting at most
+     * {@link #RELEASE_WAIT_MILLIS} ms.
+     */
     public void close() {
         closeWith(null);
+        if (!driver.inLoop()) {
+            try {
+                released.get(RELEASE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // the port is released a little later; nothing else depends on it
+            }
+        }
     }
 
     private void closeWith(Throwable cause) {
@@ -193,6 +216,9 @@ public final class ListenerCore<C> extends IoHandler {
             deregistered = true;
             if (key != null) {
                 driver.deregister(key);
+                driver.afterKeysFlushed(() -> released.complete(null));
+            } else {
+                released.complete(null);
             }
         }
         Accepts a = accepts;

@@ -393,8 +393,20 @@ public final class SocketConnection extends IoHandler {
             this.chunk = chunk;
         }
 
+        /**
+         * The last read returned less than it asked for: the socket's receive buffer is most likely
+         * empty, so the next read waits for the selector instead of spending a system call to find
+         * nothing (as Netty does). Driver thread.
+         */
+        private boolean drained;
+
         @Override
         protected ByteBuffer produce() throws IOException {
+            if (drained) {
+                drained = false;
+                conn.readInterest(true); // level-triggered: data that already arrived reports at once
+                return null;
+            }
             ByteBuffer target;
             ByteBuffer scratch = conn.driver.readBuffer();
             boolean viaScratch = chunk <= scratch.capacity();
@@ -404,8 +416,10 @@ public final class SocketConnection extends IoHandler {
             } else {
                 target = ByteBuffer.allocate(chunk);
             }
+            int asked = target.remaining();
             int n = conn.channel.read(target);
             if (n > 0) {
+                drained = n < asked;
                 target.flip();
                 if (!viaScratch) {
                     return target;
