@@ -119,6 +119,30 @@ public final class ComputeScheduler {
         }
     }
 
+    /**
+     * Submits a job that yields its worker after a turn of work (a stream's drain or runner that used
+     * its budget): from a worker it goes to the FIFO end of that worker's queue, behind the jobs
+     * already waiting, so they run first (a plain {@link #submit} would take the "next" slot and run
+     * again at once); from other threads it is a plain submission.
+     *
+     * @param job the job
+     * @throws RejectedExecutionException if the scheduler is shut down
+     */
+    public void submitYielded(Job job) {
+        Worker w = currentWorker();
+        if (w == null) {
+            submit(job);
+            return;
+        }
+        if (shutdown) {
+            throw rejected();
+        }
+        w.pushYielded(job);
+        if (shutdown && job.abandon()) {
+            throw rejected();
+        }
+    }
+
     /** @return the exception every submission after shutdown gets */
     public static RejectedExecutionException rejected() {
         return new RejectedExecutionException("the Moirai runtime is shut down");

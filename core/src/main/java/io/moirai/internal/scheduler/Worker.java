@@ -100,6 +100,15 @@ final class Worker implements Runnable {
         }
     }
 
+    /**
+     * Queues a job that yielded: at the FIFO end of the local queue, behind the "next" slot and the
+     * jobs already waiting, so that what it let go of runs first. Owner thread.
+     */
+    void pushYielded(Job job) {
+        SPAWNED.setOpaque(this, (long) SPAWNED.getOpaque(this) + 1);
+        pushToQueue(job);
+    }
+
     private void pushToQueue(Job job) {
         int before = queue.push(job);
         if (before < 0) {

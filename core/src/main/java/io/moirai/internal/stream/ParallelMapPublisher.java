@@ -128,6 +128,13 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         private Throwable sourceError;
         private volatile Subscription upstream;
 
+        /**
+         * The drain asked the source for more: the runner whose thread ran that drain yields next.
+         * Plain: written by the drain and read by a runner, usually one thread; a stale read only
+         * delays or adds one yield.
+         */
+        private boolean sourceAsked;
+
         // drain thread only
         private long emitted;
         private long freed;
@@ -172,6 +179,17 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             }
         }
 
+        /** Requeues a runner behind the jobs waiting on this worker; the caller is counted in {@code runners}. */
+        private void yieldRunner() {
+            try {
+                scheduler.submitYielded(new Runner(this));
+            } catch (RuntimeException refused) {
+                RUNNERS.getAndAdd(this, -1);
+                shutDown();
+                signal(); // the submission is refused there too: the drain ends the map here
+            }
+        }
+
         /** Queues a runner job; the caller already counted it in {@code runners}. */
         private void startRunner() {
             try {
@@ -192,8 +210,12 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         private void runLoop() {
             int mapped = 0;
             for (;;) {
-                if (mapped >= BUDGET) {
-                    startRunner(); // yield the worker; this runner stays counted
+                if (mapped >= BUDGET || sourceAsked) {
+                    // yield the worker (this runner stays counted): to other tasks after a budget,
+                    // and at once after the drain, running here, asked the source for more, so that
+                    // an asynchronous source's turn queued behind us emits before the window runs dry
+                    sourceAsked = false;
+                    yieldRunner();
                     return;
                 }
                 long c = claimed;
@@ -329,6 +351,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                 if (freed >= limit && up != null && !sourceDone) {
                     long n = freed;
                     freed = 0L;
+                    sourceAsked = true;
                     up.request(n);
                 }
                 if (e == budget) {

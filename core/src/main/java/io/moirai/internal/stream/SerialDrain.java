@@ -109,6 +109,15 @@ abstract class SerialDrain {
         }
     }
 
+    private void submitYielded() {
+        try {
+            scheduler.submitYielded(new Turn(this));
+        } catch (RejectedExecutionException refused) {
+            shutDown();
+            turn(false);
+        }
+    }
+
     private void submit() {
         try {
             scheduler.submit(new Turn(this));
@@ -136,7 +145,7 @@ abstract class SerialDrain {
                 return;
             }
             if (more) {
-                submit(); // yield the worker; scheduled stays 1
+                submitYielded(); // yield the worker to what waits behind us; scheduled stays 1
                 return;
             }
             if (poll && awaitWork()) {
