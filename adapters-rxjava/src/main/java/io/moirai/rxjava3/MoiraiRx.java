@@ -2,9 +2,7 @@ package io.moirai.rxjava3;
 
 import io.moirai.Moirai;
 import io.moirai.rxjava3.internal.MoiraiScheduler;
-import io.moirai.rxjava3.internal.TaskCompletable;
 import io.moirai.rxjava3.internal.TaskMaybe;
-import io.moirai.rxjava3.internal.TaskSingle;
 import io.moirai.task.TaskHandle;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
@@ -88,7 +86,8 @@ public final class MoiraiRx {
      * @see NoSuchElementException
      */
     public static <T> Single<T> toSingle(TaskHandle<T> task) {
-        return new TaskSingle<>(Objects.requireNonNull(task, "task"));
+        // Maybe.toSingle signals NoSuchElementException for an empty maybe; disposal passes through
+        return new TaskMaybe<>(Objects.requireNonNull(task, "task")).toSingle();
     }
 
     /**
@@ -115,7 +114,7 @@ public final class MoiraiRx {
      * @throws NullPointerException if {@code task} is null
      */
     public static Completable toCompletable(TaskHandle<?> task) {
-        return new TaskCompletable(Objects.requireNonNull(task, "task"));
+        return new TaskMaybe<>(Objects.requireNonNull(task, "task")).ignoreElement();
     }
 
     /**
