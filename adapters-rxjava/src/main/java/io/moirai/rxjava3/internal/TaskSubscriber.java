@@ -13,7 +13,7 @@ import org.reactivestreams.Subscription;
 
 /**
  * Subscribes to a {@link TaskHandle} on behalf of one RxJava observer and is that observer's
- * {@link Disposable}: the base of the {@code Single}, {@code Maybe} and {@code Completable} bridges.
+ * {@link Disposable}: the base of the task bridge behind {@code toMaybe} (and so of {@code toSingle} and {@code toCompletable}, built on it).
  *
  * <p><b>Protocol.</b> One field, {@code upstream}, decides everything: {@code null} until the handle's
  * {@code onSubscribe}, then the subscription, then {@link #DONE} for good. The first of a signal
