@@ -55,6 +55,16 @@ public class DelayTckTest extends PublisherVerification<Integer> {
 
     @Override
     public Publisher<Integer> createPublisher(long elements) {
+        return timer(moirai, elements);
+    }
+
+    @Override
+    public Publisher<Integer> createFailedPublisher() {
+        return failedTimer(moirai);
+    }
+
+    /** The timer handle for {@code elements} (0 or 1) elements; shared with the Flow variant. */
+    static Publisher<Integer> timer(Moirai moirai, long elements) {
         if (elements == 0) {
             return withoutElements(moirai.delay(TIMER_DELAY));
         }
@@ -64,8 +74,8 @@ public class DelayTckTest extends PublisherVerification<Integer> {
         throw new IllegalArgumentException("a timer handle emits at most 1 element, the TCK asked for " + elements);
     }
 
-    @Override
-    public Publisher<Integer> createFailedPublisher() {
+    /** A timer handle whose task fails; shared with the Flow variant. */
+    static Publisher<Integer> failedTimer(Moirai moirai) {
         return moirai.schedule(TIMER_DELAY, () -> {
             throw new IllegalStateException("TCK: the scheduled task failed on purpose");
         });
