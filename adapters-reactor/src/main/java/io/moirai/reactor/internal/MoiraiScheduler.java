@@ -1,5 +1,6 @@
 package io.moirai.reactor.internal;
 
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,16 +102,21 @@ public final class MoiraiScheduler implements Scheduler, Scannable {
 
     @Override
     public Disposable schedule(Runnable task) {
+        Objects.requireNonNull(task, "task");
         return DirectTask.start(this, Schedulers.onSchedule(task), 0L, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
         return DirectTask.start(this, Schedulers.onSchedule(task), delay, unit);
     }
 
     @Override
     public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
         return PeriodicTask.start(this, null, Schedulers.onSchedule(task), initialDelay, period, unit);
     }
 

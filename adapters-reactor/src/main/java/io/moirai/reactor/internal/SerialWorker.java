@@ -1,5 +1,6 @@
 package io.moirai.reactor.internal;
 
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,14 +57,19 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
 
     @Override
     public Disposable schedule(Runnable task) {
+        Objects.requireNonNull(task, "task");
         ensureOpen();
         WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task));
-        enqueue(t);
+        if (!enqueue(t)) {
+            throw Exceptions.failWithRejected(); // the runtime is shut down: the task will never run
+        }
         return t;
     }
 
     @Override
     public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
         if (delay <= 0L) {
             return schedule(task);
         }
@@ -90,6 +96,8 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
 
     @Override
     public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(unit, "unit");
         ensureOpen();
         return PeriodicTask.start(parent, this, Schedulers.onSchedule(task), initialDelay, period, unit);
     }
@@ -138,20 +146,27 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
         return disposed;
     }
 
-    /** Queues a runnable (a task, or a due periodic run) and makes sure a drain will run it. */
-    void enqueue(Runnable r) {
+    /**
+     * Queues a runnable (a task, or a due periodic run) and makes sure a drain will run it.
+     *
+     * @return {@code false} if the runtime is shut down: the worker is disposed and nothing it holds
+     *     will run (callers that can report it throw {@code RejectedExecutionException})
+     */
+    boolean enqueue(Runnable r) {
         queue.offer(r);
         if (wip.getAndIncrement() == 0) {
-            handOff();
+            return handOff();
         }
+        return !disposed;
     }
 
-    private void handOff() {
+    private boolean handOff() {
         try {
             parent.dispatch().execute(this);
+            return true;
         } catch (RejectedExecutionException shutDown) {
-            disposed = true; // the runtime is gone: nothing queued here can run any more
-            wip.set(0);
+            dispose(); // the runtime is gone: nothing queued here can run any more
+            return false;
         }
     }
 
