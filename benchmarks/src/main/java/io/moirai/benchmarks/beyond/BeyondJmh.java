@@ -1,36 +1,21 @@
 package io.moirai.benchmarks.beyond;
 
+import static io.moirai.benchmarks.beyond.HeapProbe.liveAfterGc;
+import static io.moirai.benchmarks.beyond.HeapProbe.measure;
+import static io.moirai.benchmarks.beyond.HeapProbe.usedAfterGc;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moirai.Moirai;
-import io.moirai.RuntimeMetrics;
-import io.moirai.net.TcpConnection;
-import io.moirai.net.TcpListener;
 import io.moirai.task.TaskHandle;
 import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.lang.ref.PhantomReference;
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,18 +29,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /**
  * The figures JMH cannot take (issue 8), measured in a JVM of their own and written as a JSON array
@@ -125,20 +104,20 @@ public final class BeyondJmh {
 
     private BeyondJmh() {}
 
-    private static final String PREFIX = "io.moirai.benchmarks.beyond.BeyondJmh.";
+    static final String PREFIX = "io.moirai.benchmarks.beyond.BeyondJmh.";
 
     /** The names of the figures this program writes (after {@code BeyondJmh.} in {@code benchmark}). */
     public static final List<String> FIGURES = List.of("idleCpu", "pendingDelayMoirai",
             "pendingDelayScheduledThreadPool", "pendingDelayHashedWheelTimer", "pendingAsyncMoirai",
             "pendingAsyncCompletableFuture", "scale");
-    private static final Duration ONE_HOUR = Duration.ofHours(1);
-    private static final Duration AWAIT = Duration.ofSeconds(120);
-    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Runnable NOOP = () -> {};
-    private static final TimerTask NOOP_TASK = timeout -> {};
-    private static final Function<Integer, Integer> SAME = x -> x;
+    static final Duration ONE_HOUR = Duration.ofHours(1);
+    static final Duration AWAIT = Duration.ofSeconds(120);
+    static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final Runnable NOOP = () -> {};
+    static final TimerTask NOOP_TASK = timeout -> {};
+    static final Function<Integer, Integer> SAME = x -> x;
 
     /** The command line. */
     static final class Options {
@@ -182,7 +161,7 @@ public final class BeyondJmh {
             return o;
         }
 
-        private static int positive(String option, String v) {
+        static int positive(String option, String v) {
             int n;
             try {
                 n = Integer.parseInt(v.replace("_", "").replace(",", ""));
@@ -229,284 +208,7 @@ public final class BeyondJmh {
 
     // ---------------------------------------------------------------- memory per pending task
 
-    /** One row of the memory measurement: a peer that can hold many pending items. */
-    abstract static class Pending {
-        final String name;
-        final String what;
-        final int workers;
-
-        Pending(String name, String what, int workers) {
-            this.name = name;
-            this.what = what;
-            this.workers = workers;
-        }
-
-        /** Creates and warms the runtime or pool. */
-        abstract void open() throws Exception;
-
-        /** Allocates what the caller keeps anyway (not counted): the holder array, the user's futures. */
-        abstract void prepare(int n);
-
-        /** Makes {@code n} items pending (counted). */
-        abstract void populate(int n);
-
-        /** Waits until the peer holds every item in its final structure. */
-        void settle(int n) throws Exception {}
-
-        /** Drops everything. */
-        abstract void close() throws Exception;
-    }
-
-    static final class MoiraiDelay extends Pending {
-        private Moirai moirai;
-        private TaskHandle<?>[] handles;
-
-        MoiraiDelay(int workers) {
-            super("pendingDelayMoirai", "Moirai delay(1 h)", workers);
-        }
-
-        @Override
-        void open() throws Exception {
-            moirai = Moirai.builder().workerThreads(workers).threadNamePrefix("beyond-delay").build();
-            for (int i = 0; i < 1_000; i++) {
-                moirai.delay(ONE_HOUR).cancel();
-            }
-            moirai.delay(Duration.ofMillis(1)).join(AWAIT);
-            await("cancelled warm-up timers", () -> moirai.metrics().pendingTimers() == 0);
-        }
-
-        @Override
-        void prepare(int n) {
-            handles = new TaskHandle<?>[n];
-        }
-
-        @Override
-        void populate(int n) {
-            for (int i = 0; i < n; i++) {
-                handles[i] = moirai.delay(ONE_HOUR);
-            }
-        }
-
-        @Override
-        void settle(int n) throws Exception {
-            moirai.delay(Duration.ofMillis(1)).join(AWAIT); // queued behind every insertion
-            await("pendingTimers >= " + n, () -> moirai.metrics().pendingTimers() >= n);
-        }
-
-        @Override
-        void close() {
-            moirai.shutdown(AWAIT);
-            moirai = null;
-            handles = null;
-        }
-    }
-
-    static final class ExecutorDelay extends Pending {
-        private ScheduledThreadPoolExecutor executor;
-        private ScheduledFuture<?>[] futures;
-
-        ExecutorDelay(int workers) {
-            super("pendingDelayScheduledThreadPool", "ScheduledThreadPoolExecutor.schedule(1 h)", workers);
-        }
-
-        @Override
-        void open() {
-            executor = new ScheduledThreadPoolExecutor(workers);
-            executor.prestartAllCoreThreads();
-            for (int i = 0; i < 1_000; i++) {
-                executor.schedule(NOOP, 1, TimeUnit.HOURS).cancel(false);
-            }
-            executor.purge();
-        }
-
-        @Override
-        void prepare(int n) {
-            futures = new ScheduledFuture<?>[n];
-        }
-
-        @Override
-        void populate(int n) {
-            for (int i = 0; i < n; i++) {
-                futures[i] = executor.schedule(NOOP, 1, TimeUnit.HOURS);
-            }
-        }
-
-        @Override
-        void close() throws InterruptedException {
-            executor.shutdownNow();
-            executor.awaitTermination(AWAIT.toSeconds(), TimeUnit.SECONDS);
-            executor = null;
-            futures = null;
-        }
-    }
-
-    static final class WheelDelay extends Pending {
-        private HashedWheelTimer wheel;
-        private Timeout[] timeouts;
-
-        WheelDelay(int workers) {
-            super("pendingDelayHashedWheelTimer", "Netty HashedWheelTimer.newTimeout(1 h)", workers);
-        }
-
-        @Override
-        void open() throws InterruptedException {
-            wheel = new HashedWheelTimer(new DefaultThreadFactory("beyond-wheel", true), 1, TimeUnit.MILLISECONDS, 512);
-            wheel.start();
-            for (int i = 0; i < 1_000; i++) {
-                wheel.newTimeout(NOOP_TASK, 1, TimeUnit.HOURS).cancel();
-            }
-            Thread.sleep(50);
-        }
-
-        @Override
-        void prepare(int n) {
-            timeouts = new Timeout[n];
-        }
-
-        @Override
-        void populate(int n) {
-            for (int i = 0; i < n; i++) {
-                timeouts[i] = wheel.newTimeout(NOOP_TASK, 1, TimeUnit.HOURS);
-            }
-        }
-
-        @Override
-        void settle(int n) throws InterruptedException {
-            // the wheel's thread moves at most 100,000 timeouts a tick (1 ms) from its queue into the buckets
-            Thread.sleep(200 + 5L * n / 100_000);
-        }
-
-        /**
-         * Stops the wheel and waits until it has been collected. {@code HashedWheelTimer} has a
-         * finalizer, and after {@code stop()} its worker still holds every unprocessed timeout; so the
-         * stopped wheel and its million timeouts stay reachable until the finalizer thread has run,
-         * which happened in the middle of the next row's measurement and took up to 100 bytes per
-         * item off it.
-         */
-        @Override
-        void close() throws InterruptedException {
-            ReferenceQueue<Object> collected = new ReferenceQueue<>();
-            PhantomReference<Object> ref = new PhantomReference<>(wheel, collected);
-            wheel.stop();
-            wheel = null;
-            timeouts = null;
-            long deadline = System.nanoTime() + AWAIT.toNanos();
-            while (collected.remove(50) == null) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the stopped HashedWheelTimer was not collected within " + AWAIT);
-                }
-                System.gc();
-                System.runFinalization();
-            }
-            Reference.reachabilityFence(ref);
-        }
-    }
-
-    static final class MoiraiAsync extends Pending {
-        private Moirai moirai;
-        private CompletableFuture<Integer>[] user;
-        private TaskHandle<?>[] handles;
-        private final LongAdder supplied = new LongAdder();
-
-        MoiraiAsync(int workers) {
-            super("pendingAsyncMoirai", "Moirai spawnAsync(() -> future)", workers);
-        }
-
-        @Override
-        void open() throws Exception {
-            moirai = Moirai.builder().workerThreads(workers).threadNamePrefix("beyond-async").build();
-            for (int i = 0; i < 1_000; i++) {
-                moirai.spawnAsync(() -> CompletableFuture.completedFuture(1)).join(AWAIT);
-            }
-        }
-
-        @Override
-        void prepare(int n) {
-            user = newFutures(n);
-            handles = new TaskHandle<?>[n];
-            supplied.reset();
-        }
-
-        @Override
-        void populate(int n) {
-            for (int i = 0; i < n; i++) {
-                CompletableFuture<Integer> f = user[i];
-                handles[i] = moirai.spawnAsync(() -> {
-                    supplied.increment();
-                    return f;
-                });
-            }
-        }
-
-        @Override
-        void settle(int n) throws Exception {
-            await("every supplier ran", () -> supplied.sum() == n);
-            await("workers parked", () -> {
-                RuntimeMetrics m = moirai.metrics();
-                return m.parkedWorkers() == m.workerThreads() && m.queuedTasks() == 0;
-            });
-            Thread.sleep(50);
-        }
-
-        @Override
-        void close() {
-            moirai.shutdown(AWAIT);
-            moirai = null;
-            user = null;
-            handles = null;
-        }
-    }
-
-    static final class FutureAsync extends Pending {
-        private ForkJoinPool pool;
-        private CompletableFuture<Integer>[] user;
-        private CompletableFuture<?>[] dependents;
-
-        FutureAsync(int workers) {
-            super("pendingAsyncCompletableFuture", "CompletableFuture.thenApplyAsync(f, ForkJoinPool(n))", workers);
-        }
-
-        @Override
-        void open() {
-            pool = new ForkJoinPool(workers);
-            for (int i = 0; i < 1_000; i++) {
-                CompletableFuture.completedFuture(i).thenApplyAsync(SAME, pool).join();
-            }
-        }
-
-        @Override
-        void prepare(int n) {
-            user = newFutures(n);
-            dependents = new CompletableFuture<?>[n];
-        }
-
-        @Override
-        void populate(int n) {
-            for (int i = 0; i < n; i++) {
-                dependents[i] = user[i].thenApplyAsync(SAME, pool);
-            }
-        }
-
-        @Override
-        void close() throws InterruptedException {
-            pool.shutdownNow();
-            pool.awaitTermination(AWAIT.toSeconds(), TimeUnit.SECONDS);
-            pool = null;
-            user = null;
-            dependents = null;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static CompletableFuture<Integer>[] newFutures(int n) {
-        CompletableFuture<Integer>[] futures = (CompletableFuture<Integer>[]) new CompletableFuture<?>[n];
-        for (int i = 0; i < n; i++) {
-            futures[i] = new CompletableFuture<>();
-        }
-        return futures;
-    }
-
-    private static List<ObjectNode> memory(Options o) throws Exception {
+    static List<ObjectNode> memory(Options o) throws Exception {
         List<Pending> rows = List.of(new MoiraiDelay(o.workers), new ExecutorDelay(o.workers), new WheelDelay(o.workers),
                 new MoiraiAsync(o.workers), new FutureAsync(o.workers));
         Map<Pending, List<Double>> bytes = new LinkedHashMap<>();
@@ -538,73 +240,9 @@ public final class BeyondJmh {
         return results;
     }
 
-    private static double measure(Pending row, int n) throws Exception {
-        row.open();
-        try {
-            row.prepare(n);
-            long before = usedAfterGc();
-            row.populate(n);
-            row.settle(n);
-            long after = usedAfterGc();
-            return (after - before) / (double) n;
-        } finally {
-            row.close();
-        }
-    }
-
-    /**
-     * The live heap: the heap used ({@link MemoryMXBean}) after two full collections, less what its
-     * young generation holds when it is read. A full collection leaves the young generation empty,
-     * so what is there was allocated after it: mostly the thread-local allocation buffers that the
-     * reading thread and the peer's threads are handed right after the collection, which the total
-     * counts whole (up to a few MiB each: at 20,000 items that moved a round by 100 bytes per item).
-     * The old and survivor pools only grow by promotion or by a humongous allocation, so their sum
-     * is the live data. Objects with a finalizer (Netty's {@code HashedWheelTimer} has one) keep what
-     * they reference alive until the finalizer thread has run them, so finalization is run and the
-     * collection repeated until the figure stops moving (a timer stopped in the previous row was
-     * otherwise freed in the middle of the next row's measurement).
-     *
-     * @return the live heap in bytes
-     */
-    static long usedAfterGc() {
-        long live = liveAfterGc();
-        for (int i = 0; i < 5; i++) {
-            System.runFinalization();
-            long again = liveAfterGc();
-            if (again == live) {
-                break;
-            }
-            live = again;
-        }
-        return live;
-    }
-
-    private static long liveAfterGc() {
-        System.gc();
-        System.gc();
-        long young = 0;
-        for (MemoryPoolMXBean pool : YOUNG) {
-            young += pool.getUsage().getUsed();
-        }
-        long total = MEMORY.getHeapMemoryUsage().getUsed();
-        long old = 0;
-        for (MemoryPoolMXBean pool : NOT_YOUNG) {
-            old += pool.getUsage().getUsed();
-        }
-        return NOT_YOUNG.isEmpty() ? total - young : old;
-    }
-
-    /** The eden pool(s) of the running collector (G1, Parallel, Serial name theirs "... Eden Space"). */
-    private static final List<MemoryPoolMXBean> YOUNG = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP && p.getName().contains("Eden")).toList();
-
-    /** Every other heap pool: old generation and survivors. */
-    private static final List<MemoryPoolMXBean> NOT_YOUNG = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP && !p.getName().contains("Eden")).toList();
-
     // ---------------------------------------------------------------- idle CPU and scale
 
-    private static List<ObjectNode> idleAndScale(Options o) throws Exception {
+    static List<ObjectNode> idleAndScale(Options o) throws Exception {
         List<ObjectNode> results = new ArrayList<>();
         String prefix = "beyond-idle";
         Moirai moirai = Moirai.builder().threadNamePrefix(prefix).build();
@@ -652,7 +290,9 @@ public final class BeyondJmh {
         } catch (Exception | Error e) {
             failure = e.toString();
             log("idle/scale FAILED: %s", e);
-            e.printStackTrace();
+            for (StackTraceElement frame : e.getStackTrace()) {
+                log("    at %s", frame); // the report keeps the failure; the log shows where it came from
+            }
         } finally {
             if (helper != null) {
                 helper.close();
@@ -671,7 +311,7 @@ public final class BeyondJmh {
         return results;
     }
 
-    private static ObjectNode idle(Options o, Moirai moirai, String prefix, IdleServer server) throws Exception {
+    static ObjectNode idle(Options o, Moirai moirai, String prefix, IdleServer server) throws Exception {
         TaskHandle<?>[] timers = new TaskHandle<?>[o.timers];
         for (int i = 0; i < o.timers; i++) {
             timers[i] = moirai.delay(ONE_HOUR.plusNanos(1_000L * i));
@@ -747,9 +387,9 @@ public final class BeyondJmh {
                         + " s, process CPU time over wall time" + (o.windows == 1 ? "" : ", median"), secondary, notes);
     }
 
-    private static String scale(Options o, Moirai moirai, IdleServer server, Helper helper, long heap0, long heap1,
+    static String scale(Options o, Moirai moirai, IdleServer server, Helper helper, long heap0, long heap1,
             List<ObjectNode> results, Map<String, String> params) throws Exception {
-        CompletableFuture<Integer>[] user = newFutures(o.scaleTasks);
+        CompletableFuture<Integer>[] user = Pending.newFutures(o.scaleTasks);
         @SuppressWarnings("unchecked")
         TaskHandle<Integer>[] handles = (TaskHandle<Integer>[]) new TaskHandle<?>[o.scaleTasks];
         long heap2 = usedAfterGc();
@@ -821,141 +461,9 @@ public final class BeyondJmh {
         return failure;
     }
 
-    /** The Moirai listener whose accepted connections stay idle, each with a reading subscriber. */
-    static final class IdleServer implements AutoCloseable {
-        final TcpListener listener;
-        final ConcurrentLinkedQueue<TcpConnection> connections = new ConcurrentLinkedQueue<>();
-        final AtomicInteger accepted = new AtomicInteger();
-        final AtomicInteger subscribed = new AtomicInteger();
-        final AtomicInteger touched = new AtomicInteger();
-        final AtomicInteger failures = new AtomicInteger();
-        final LongAdder bytes = new LongAdder();
-        volatile Throwable lastFailure;
-
-        IdleServer(Moirai moirai) throws IOException {
-            listener = TcpListener.bind(moirai, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            listener.connections().subscribe(new Subscriber<TcpConnection>() {
-                @Override
-                public void onSubscribe(Subscription s) {
-                    s.request(Long.MAX_VALUE);
-                }
-
-                @Override
-                public void onNext(TcpConnection c) {
-                    connections.add(c);
-                    accepted.incrementAndGet();
-                    c.inbound().subscribe(new Reader());
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    lastFailure = t;
-                    failures.incrementAndGet();
-                }
-
-                @Override
-                public void onComplete() {}
-            });
-        }
-
-        /** Requests one buffer at a time, counts bytes; an idle connection keeps one request outstanding. */
-        final class Reader implements Subscriber<ByteBuffer> {
-            private Subscription subscription;
-            private boolean got;
-
-            @Override
-            public void onSubscribe(Subscription s) {
-                subscription = s;
-                subscribed.incrementAndGet();
-                s.request(1);
-            }
-
-            @Override
-            public void onNext(ByteBuffer b) {
-                bytes.add(b.remaining());
-                if (!got) {
-                    got = true;
-                    touched.incrementAndGet();
-                }
-                subscription.request(1);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                lastFailure = t;
-                failures.incrementAndGet();
-            }
-
-            @Override
-            public void onComplete() {
-                failures.incrementAndGet(); // the peer closed an idle connection
-            }
-        }
-
-        InetSocketAddress address() {
-            return listener.localAddress();
-        }
-
-        String state() {
-            return "accepted " + accepted + ", subscribed " + subscribed + ", bytes " + bytes.sum() + ", failures "
-                    + failures + (lastFailure == null ? "" : " (last: " + lastFailure + ")");
-        }
-
-        @Override
-        public void close() {
-            listener.close();
-            connections.forEach(TcpConnection::close);
-        }
-    }
-
-    /** The {@link IdleClients} process. */
-    static final class Helper implements AutoCloseable {
-        private final Process process;
-        private final BufferedWriter in;
-        private final BufferedReader out;
-
-        Helper() throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), IdleClients.class.getName())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        String call(String command) throws IOException {
-            in.write(command);
-            in.newLine();
-            in.flush();
-            String answer = out.readLine();
-            if (answer == null || answer.startsWith("error")) {
-                throw new IOException("client helper: " + command + " -> " + answer);
-            }
-            return answer;
-        }
-
-        @Override
-        public void close() {
-            try {
-                call("close");
-            } catch (IOException ignored) {
-                // it may have died already
-            }
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- helpers
 
-    private static Map<Long, Long> threadCpu() {
+    static Map<Long, Long> threadCpu() {
         Map<Long, Long> cpu = new HashMap<>();
         for (long id : THREADS.getAllThreadIds()) {
             long nanos = THREADS.getThreadCpuTime(id);
@@ -966,21 +474,21 @@ public final class BeyondJmh {
         return cpu;
     }
 
-    private static long fdFree() {
+    static long fdFree() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             return unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount();
         }
         return -1;
     }
 
-    private static String fdText() {
+    static String fdText() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             return unix.getOpenFileDescriptorCount() + " open of at most " + unix.getMaxFileDescriptorCount();
         }
         return "unknown";
     }
 
-    private static void await(String what, BooleanSupplier condition) throws TimeoutException, InterruptedException {
+    static void await(String what, BooleanSupplier condition) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + AWAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -999,13 +507,13 @@ public final class BeyondJmh {
         return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
     }
 
-    private static String fmtList(List<Double> values) {
+    static String fmtList(List<Double> values) {
         List<String> s = new ArrayList<>();
         values.forEach(v -> s.add(String.format(Locale.ROOT, "%.1f", v)));
         return String.join(", ", s);
     }
 
-    private static void log(String format, Object... args) {
+    static void log(String format, Object... args) {
         System.out.println("[beyond] " + String.format(Locale.ROOT, format, args));
     }
 
