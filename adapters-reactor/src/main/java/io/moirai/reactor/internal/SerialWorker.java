@@ -252,7 +252,8 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
     }
 
     /** One task of a worker: runs at most once; a dispose before it runs prevents it. */
-    static final class WorkerTask implements Runnable, Disposable {
+    @SuppressWarnings("serial") // never serialized: the state is the AtomicInteger itself (one allocation per task)
+    static final class WorkerTask extends AtomicInteger implements Runnable, Disposable {
 
         private final SerialWorker worker;
         private final Runnable task;
@@ -261,7 +262,7 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
             return d != 0L ? (d < 0L ? -1 : 1) : Long.compare(a.seq, b.seq);
         };
 
-        private final AtomicInteger state = new AtomicInteger(); // 0 pending, 1 ran or running, 2 disposed
+        // the inherited int: 0 pending, 1 ran or running, 2 disposed
         volatile io.moirai.task.TaskHandle<?> timer;
         /** Delayed tasks only: when it is due, and its place among equal deadlines (set before it is shared). */
         boolean delayedTask;
@@ -275,14 +276,14 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
 
         @Override
         public void run() {
-            if (state.compareAndSet(0, 1)) {
+            if (compareAndSet(0, 1)) {
                 TaskErrors.runReporting(task);
             }
         }
 
         @Override
         public void dispose() {
-            if (state.compareAndSet(0, 2)) {
+            if (compareAndSet(0, 2)) {
                 io.moirai.task.TaskHandle<?> h = timer;
                 if (h != null) {
                     h.cancel();
@@ -295,7 +296,7 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
 
         @Override
         public boolean isDisposed() {
-            return state.get() != 0 || worker.isWorkerDisposed();
+            return get() != 0 || worker.isWorkerDisposed();
         }
     }
 }
