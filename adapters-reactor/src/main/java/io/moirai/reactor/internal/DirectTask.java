@@ -1,5 +1,6 @@
 package io.moirai.reactor.internal;
 
+import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -25,15 +26,7 @@ final class DirectTask implements Disposable, Runnable, MoiraiScheduler.Tracked 
     private static final int RUNNING = 1;
     private static final int DONE = 2;
     private static final int CANCELLED = 3;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(DirectTask.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
 
     private final MoiraiScheduler parent;
     private final Runnable task;

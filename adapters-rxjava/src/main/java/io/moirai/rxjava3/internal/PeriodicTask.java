@@ -1,5 +1,6 @@
 package io.moirai.rxjava3.internal;
 
+import io.moirai.internal.util.VarHandles;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import io.reactivex.rxjava3.schedulers.SchedulerRunnableIntrospection;
@@ -45,7 +46,7 @@ final class PeriodicTask implements Runnable, Disposable, SchedulerRunnableIntro
     private final Runnable run;
     private final long periodNanos;
     private final OneShot oneShot;
-    private static final VarHandle NEXT = Fields.handle(MethodHandles.lookup(), "next", Disposable.class);
+    private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), "next", Disposable.class);
 
     @SuppressWarnings("unused") // accessed through NEXT
     private volatile Disposable next;

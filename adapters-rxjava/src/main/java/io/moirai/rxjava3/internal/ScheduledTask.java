@@ -1,5 +1,6 @@
 package io.moirai.rxjava3.internal;
 
+import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.disposables.DisposableContainer;
@@ -54,8 +55,8 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
     static final int INTERRUPTING = 6;
     static final int INTERRUPTED = 7;
 
-    private static final VarHandle STATE = Fields.handle(MethodHandles.lookup(), "state", int.class);
-    private static final VarHandle HANDLE = Fields.handle(MethodHandles.lookup(), "handle", TaskHandle.class);
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
+    private static final VarHandle HANDLE = VarHandles.field(MethodHandles.lookup(), "handle", TaskHandle.class);
 
     private final Runnable run;
     /** The worker, or the scheduler generation of a direct task: once disposed, the task does not start. */

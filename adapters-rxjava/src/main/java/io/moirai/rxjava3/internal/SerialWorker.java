@@ -1,5 +1,6 @@
 package io.moirai.rxjava3.internal;
 
+import io.moirai.internal.util.VarHandles;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.CompositeDisposable;
 import io.reactivex.rxjava3.disposables.Disposable;
@@ -48,7 +49,7 @@ public final class SerialWorker extends Scheduler.Worker implements Runnable, Ca
     /** Longest delay honoured as such (about 73,000 years), so that deadlines cannot overflow. */
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >>> 2;
 
-    private static final VarHandle WIP = Fields.handle(MethodHandles.lookup(), "wip", int.class);
+    private static final VarHandle WIP = VarHandles.field(MethodHandles.lookup(), "wip", int.class);
 
     private final MoiraiScheduler scheduler;
     private final CompositeDisposable generation;

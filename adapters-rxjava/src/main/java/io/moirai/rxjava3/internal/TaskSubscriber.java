@@ -1,5 +1,6 @@
 package io.moirai.rxjava3.internal;
 
+import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
 import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.exceptions.Exceptions;
@@ -40,7 +41,7 @@ abstract class TaskSubscriber<T> implements Subscriber<T>, Disposable {
         public void cancel() {}
     };
 
-    private static final VarHandle UPSTREAM = Fields.handle(MethodHandles.lookup(), "upstream", Subscription.class);
+    private static final VarHandle UPSTREAM = VarHandles.field(MethodHandles.lookup(), "upstream", Subscription.class);
 
     private final TaskHandle<?> task;
 
