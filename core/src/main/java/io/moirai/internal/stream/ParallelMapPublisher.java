@@ -166,34 +166,30 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
 
         /** The source side: after publishing an item, make sure a runner will take it. */
         private void ensureRunner() {
-            VarHandle.fullFence(); // order the item's publication before reading runners (Dekker)
             for (;;) {
                 int r = runners;
                 if (r >= parallelism || claimed >= received) {
                     return;
                 }
                 if (RUNNERS.compareAndSet(this, r, r + 1)) {
-                    startRunner();
+                    startRunner(false);
                     return;
                 }
             }
         }
 
-        /** Requeues a runner behind the jobs waiting on this worker; the caller is counted in {@code runners}. */
-        private void yieldRunner() {
+        /**
+         * Queues a runner job; the caller already counted it in {@code runners}.
+         *
+         * @param yielded a runner that used its turn: it goes behind the jobs waiting on this worker
+         */
+        private void startRunner(boolean yielded) {
             try {
-                scheduler.submitYielded(new Runner(this));
-            } catch (RuntimeException refused) {
-                RUNNERS.getAndAdd(this, -1);
-                shutDown();
-                signal(); // the submission is refused there too: the drain ends the map here
-            }
-        }
-
-        /** Queues a runner job; the caller already counted it in {@code runners}. */
-        private void startRunner() {
-            try {
-                scheduler.submit(new Runner(this));
+                if (yielded) {
+                    scheduler.submitYielded(new Runner(this));
+                } else {
+                    scheduler.submit(new Runner(this));
+                }
             } catch (RuntimeException refused) {
                 RUNNERS.getAndAdd(this, -1);
                 shutDown();
@@ -215,7 +211,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                     // and at once after the drain, running here, asked the source for more, so that
                     // an asynchronous source's turn queued behind us emits before the window runs dry
                     sourceAsked = false;
-                    yieldRunner();
+                    startRunner(true);
                     return;
                 }
                 long c = claimed;
@@ -432,7 +428,8 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                     return;
                 }
                 SLOTS.setRelease(items, (int) i & mask, item);
-                RECEIVED.setRelease(MapSubscription.this, i + 1L);
+                // volatile: ordered before ensureRunner's read of runners (Dekker with a leaving runner)
+                RECEIVED.setVolatile(MapSubscription.this, i + 1L);
                 ensureRunner();
             }
 

@@ -94,7 +94,7 @@ abstract class SerialDrain {
     final void signal() {
         // the caller's volatile write or CAS is ordered before this volatile read (Dekker)
         if (scheduled == 0 && SCHEDULED.compareAndSet(this, 0, 1)) {
-            submit();
+            submit(false);
         }
     }
 
@@ -109,18 +109,18 @@ abstract class SerialDrain {
         }
     }
 
-    private void submitYielded() {
+    /**
+     * Queues the next turn; the caller holds {@code scheduled == 1}.
+     *
+     * @param yielded whether the turn yields (it goes behind the worker's waiting jobs)
+     */
+    private void submit(boolean yielded) {
         try {
-            scheduler.submitYielded(new Turn(this));
-        } catch (RejectedExecutionException refused) {
-            shutDown();
-            turn(false);
-        }
-    }
-
-    private void submit() {
-        try {
-            scheduler.submit(new Turn(this));
+            if (yielded) {
+                scheduler.submitYielded(new Turn(this));
+            } else {
+                scheduler.submit(new Turn(this));
+            }
         } catch (RejectedExecutionException refused) {
             // the runtime is shut down; we hold scheduled == 1, so this turn is serial with all others
             shutDown();
@@ -145,7 +145,7 @@ abstract class SerialDrain {
                 return;
             }
             if (more) {
-                submitYielded(); // yield the worker to what waits behind us; scheduled stays 1
+                submit(true); // yield the worker to what waits behind us; scheduled stays 1
                 return;
             }
             if (poll && awaitWork()) {
