@@ -7,7 +7,6 @@ import io.reactivex.rxjava3.core.FlowableSubscriber;
 import io.reactivex.rxjava3.processors.MulticastProcessor;
 import io.reactivex.rxjava3.processors.UnicastProcessor;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -186,19 +185,12 @@ public class ChannelHandoffBenchmark {
      * thread on completion. Signals are serial (§1.3), so the plain fields are written by one thread
      * at a time; the JMH thread reads them after the latch, which orders them before its read.
      */
-    static final class Tally implements CoreSubscriber<Integer>, FlowableSubscriber<Integer>,
+    static final class Tally extends Terminal<Integer> implements FlowableSubscriber<Integer>,
             Flow.Subscriber<Integer> {
         private final Thread caller = Thread.currentThread();
-        private final CountDownLatch done = new CountDownLatch(1);
         private int next;
         private int outOfOrder;
         private int onCaller;
-        private Throwable error;
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
@@ -216,26 +208,9 @@ public class ChannelHandoffBenchmark {
             next++;
         }
 
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            done.countDown();
-        }
-
-        @Override
-        public void onComplete() {
-            done.countDown();
-        }
-
         /** Waits for the completion and checks what arrived; {@code state} describes the peer on failure. */
         Tally await(String row, Supplier<String> state) throws InterruptedException {
-            if (!done.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(row + ": no completion after " + AWAIT + "; " + next
-                        + " items received; " + state.get());
-            }
-            if (error != null) {
-                throw new IllegalStateException(row + ": the consumer got an error after " + next + " items", error);
-            }
+            awaitTerminal(row, AWAIT, () -> next + " items", state);
             if (next != ITEMS || outOfOrder != 0) {
                 throw new IllegalStateException(row + ": received " + next + " items, " + outOfOrder
                         + " out of order; expected " + ITEMS + " in order");

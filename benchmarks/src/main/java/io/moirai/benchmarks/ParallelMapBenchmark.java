@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -205,17 +203,10 @@ public class ParallelMapBenchmark {
      * are serial (§1.3), so the plain fields are written by one thread at a time; the JMH thread reads
      * them after the latch, which orders them before its read.
      */
-    static final class Fold implements CoreSubscriber<Long>, FlowableSubscriber<Long> {
-        private final CountDownLatch done = new CountDownLatch(1);
+    static final class Fold extends Terminal<Long> implements FlowableSubscriber<Long> {
         long hash;
         long sum;
         int count;
-        private Throwable error;
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
 
         @Override
         public void onNext(Long result) {
@@ -225,26 +216,9 @@ public class ParallelMapBenchmark {
             count++;
         }
 
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-            done.countDown();
-        }
-
-        @Override
-        public void onComplete() {
-            done.countDown();
-        }
-
         /** Waits for the completion; {@code state} describes the peer on a timeout. */
         Fold await(String row, Supplier<String> state) throws InterruptedException {
-            if (!done.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(row + ": no completion after " + AWAIT + "; " + count
-                        + " results received; " + state.get());
-            }
-            if (error != null) {
-                throw new IllegalStateException(row + ": the consumer got an error after " + count + " results", error);
-            }
+            awaitTerminal(row, AWAIT, () -> count + " results", state);
             return this;
         }
 
