@@ -3,8 +3,6 @@ package io.moirai.benchmarks;
 import io.moirai.Moirai;
 import io.moirai.benchmarks.TcpSupport.BlockingEchoServer;
 import io.moirai.benchmarks.TcpSupport.ByteCounter;
-import io.moirai.benchmarks.TcpSupport.MoiraiClient;
-import io.moirai.benchmarks.TcpSupport.MoiraiEchoServer;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,34 +122,26 @@ public class TcpEchoBenchmark {
         @Param({"1", "2"})
         public int ioThreads;
 
-        private Moirai moirai;
-        private MoiraiEchoServer server;
-        private MoiraiClient client;
+        private TcpSupport.MoiraiPair pair;
         private ByteCounter counter;
         private ByteBuffer payload;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            moirai = BenchSupport.newMoirai(BenchSupport.workers(workers), ioThreads);
-            server = new MoiraiEchoServer(moirai);
             counter = new ByteCounter();
-            client = new MoiraiClient(moirai, server.address(), counter);
+            pair = new TcpSupport.MoiraiPair(workers, ioThreads, counter);
             payload = TcpSupport.directBuffer(TcpSupport.pattern(CHUNK));
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            if (client != null) {
-                client.close();
+            if (pair != null) {
+                pair.close();
             }
-            if (server != null) {
-                server.close();
-            }
-            BenchSupport.shutdown(moirai);
         }
 
         String state() {
-            return client.state() + "; " + server.state() + "; " + moirai.metrics();
+            return pair.state();
         }
     }
 
@@ -160,7 +150,7 @@ public class TcpEchoBenchmark {
     public void moirai(MoiraiEcho s) {
         ByteCounter.Goal echoed = s.counter.expect(TOTAL);
         for (int i = 0; i < CHUNKS; i++) {
-            s.client.send(s.payload.duplicate());
+            s.pair.client.send(s.payload.duplicate());
         }
         s.counter.await(echoed, s::state);
     }

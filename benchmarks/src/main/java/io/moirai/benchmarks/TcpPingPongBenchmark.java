@@ -3,8 +3,6 @@ package io.moirai.benchmarks;
 import io.moirai.Moirai;
 import io.moirai.benchmarks.TcpSupport.BlockingEchoServer;
 import io.moirai.benchmarks.TcpSupport.ByteCounter;
-import io.moirai.benchmarks.TcpSupport.MoiraiClient;
-import io.moirai.benchmarks.TcpSupport.MoiraiEchoServer;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,25 +101,21 @@ public class TcpPingPongBenchmark {
         @Param({"1", "2"})
         public int ioThreads;
 
-        private Moirai moirai;
-        private MoiraiEchoServer server;
-        private MoiraiClient client;
+        private TcpSupport.MoiraiPair pair;
         private ByteCounter counter;
         private ByteBuffer message;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             message = TcpSupport.directBuffer(TcpSupport.pattern(MESSAGE));
-            moirai = BenchSupport.newMoirai(BenchSupport.workers(workers), ioThreads);
-            server = new MoiraiEchoServer(moirai);
             counter = new ByteCounter(MESSAGE, this::sendNext);
-            client = new MoiraiClient(moirai, server.address(), counter);
+            pair = new TcpSupport.MoiraiPair(workers, ioThreads, counter);
         }
 
         /** Sends one message; on the I/O thread (from the inbound subscriber) or the JMH thread. */
         void sendNext() {
             try {
-                client.send(message.duplicate());
+                pair.client.send(message.duplicate());
             } catch (RuntimeException e) {
                 counter.fail(e);
             }
@@ -129,17 +123,13 @@ public class TcpPingPongBenchmark {
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            if (client != null) {
-                client.close();
+            if (pair != null) {
+                pair.close();
             }
-            if (server != null) {
-                server.close();
-            }
-            BenchSupport.shutdown(moirai);
         }
 
         String state() {
-            return client.state() + "; " + server.state() + "; " + moirai.metrics();
+            return pair.state();
         }
     }
 

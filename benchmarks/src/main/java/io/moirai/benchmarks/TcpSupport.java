@@ -292,6 +292,43 @@ final class TcpSupport {
     }
 
     /**
+     * The Moirai side of a TCP suite: a runtime, an echo server on it and a client connected to it,
+     * opened once per trial and closed after it. Used by one JMH state object at a time.
+     */
+    static final class MoiraiPair implements AutoCloseable {
+        final Moirai moirai;
+        final MoiraiEchoServer server;
+        final MoiraiClient client;
+
+        /**
+         * @param workers the {@code workers} parameter ({@code auto} or a count)
+         * @param ioThreads I/O threads of the runtime
+         * @param counter counts the bytes the client receives
+         */
+        MoiraiPair(String workers, int ioThreads, ByteCounter counter) throws Exception {
+            moirai = BenchSupport.newMoirai(BenchSupport.workers(workers), ioThreads);
+            try {
+                server = new MoiraiEchoServer(moirai);
+                client = new MoiraiClient(moirai, server.address(), counter);
+            } catch (Exception | Error e) {
+                BenchSupport.shutdown(moirai); // closes whatever was opened on it
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            server.close();
+            BenchSupport.shutdown(moirai);
+        }
+
+        String state() {
+            return client.state() + "; " + server.state() + "; " + moirai.metrics();
+        }
+    }
+
+    /**
      * A Moirai client connection whose input goes to a {@link CountingSubscriber} and whose output is
      * one long-lived {@code outbound} (a connection takes one) fed from a Reactor unicast sink: the
      * JMH thread (or the I/O thread, for the ping-pong) emits buffers into the sink, and Moirai requests

@@ -333,7 +333,7 @@ public final class BeyondJmh {
             Map<Long, Long> threadsBefore = threadCpu();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
-            Thread.sleep(o.windowSeconds * 1_000L);
+            Thread.sleep(o.windowSeconds * 1_000L); // the idle window itself: time is the subject
             long cpu1 = os.getProcessCpuTime();
             long t1 = System.nanoTime();
             Map<Long, Long> threadsAfter = threadCpu();
@@ -494,7 +494,7 @@ public final class BeyondJmh {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("not reached within " + AWAIT + ": " + what);
             }
-            Thread.sleep(5);
+            Thread.sleep(5); // polls a metric with nothing to wait on; bounded by AWAIT
         }
     }
 

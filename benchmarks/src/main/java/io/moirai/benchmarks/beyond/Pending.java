@@ -155,7 +155,7 @@ final class WheelDelay extends Pending {
         for (int i = 0; i < 1_000; i++) {
             wheel.newTimeout(NOOP_TASK, 1, TimeUnit.HOURS).cancel();
         }
-        Thread.sleep(50);
+        Thread.sleep(50); // measurement harness, not library code: let the wheel thread take the warm-up timeouts
     }
 
     @Override
@@ -245,7 +245,7 @@ final class MoiraiAsync extends Pending {
             RuntimeMetrics m = moirai.metrics();
             return m.parkedWorkers() == m.workerThreads() && m.queuedTasks() == 0;
         });
-        Thread.sleep(50);
+        Thread.sleep(50); // measurement harness: the parked workers' last allocations settle before the heap is read
     }
 
     @Override
