@@ -90,6 +90,9 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
     private volatile Throwable invalidRequest;
     @SuppressWarnings("unused") private volatile Feeder feeder;
 
+    /** The handle of every send that went straight into the buffer: completed once, shared. */
+    private final SendTask<T> enqueued;
+
     // drain thread only
     private SendTask<T> stalled;
     /** Items late producers found in the buffer after the drain ended (never delivered); guarded by itself. */
@@ -104,6 +107,9 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         super(runtime);
         this.capacity = capacity;
         this.queue = new MpscArrayQueue<>(Math.max(2, capacity));
+        this.enqueued = new SendTask<>(scheduler, null);
+        enqueued.tryClaim();
+        enqueued.enqueued();
         register();
     }
 
@@ -145,20 +151,14 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
     public TaskHandle<Void> send(T item) {
         Objects.requireNonNull(item, "item");
         int st = state;
-        SendTask<T> task = new SendTask<>(scheduler, item);
         if ((st & (CLOSED | CANCELLED)) != 0) {
-            return rejected(task, notOpen(st));
+            return rejected(new SendTask<>(scheduler, item), notOpen(st));
         }
         if (waiting == 0 && queue.offerIfBelowThreshold(item, capacity)) {
-            if (task.tryClaim()) {
-                if (afterOffer(st, item)) {
-                    task.enqueued();
-                } else {
-                    task.reject(notOpen(state));
-                }
-            }
-            return task;
+            // the item is in: every such send shares one completed handle (no allocation per send)
+            return afterOffer(st, item) ? enqueued : rejected(new SendTask<>(scheduler, item), notOpen(state));
         }
+        SendTask<T> task = new SendTask<>(scheduler, item);
         enqueueWaiter(task, st);
         return task;
     }

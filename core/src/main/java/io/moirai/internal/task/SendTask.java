@@ -19,7 +19,7 @@ public final class SendTask<T> extends TaskCore<Void> {
 
     /**
      * @param scheduler the runtime's compute scheduler
-     * @param item the item to send, not null
+     * @param item the item to send (null only for a handle created already completed)
      */
     public SendTask(ComputeScheduler scheduler, T item) {
         super(scheduler);
