@@ -102,21 +102,7 @@ public final class ComputeScheduler {
      * @throws RejectedExecutionException if the scheduler is shut down (the job will never run)
      */
     public void submit(Job job) {
-        if (shutdown) {
-            throw rejected(); // never queued: the caller drops the job
-        }
-        Worker w = currentWorker();
-        if (w != null) {
-            w.pushLocal(job);
-        } else {
-            externalSpawned.increment();
-            global.offer(job);
-            notifyParked();
-        }
-        if (shutdown && job.abandon()) {
-            // shutdown raced with this submission and may have drained the queues already
-            throw rejected();
-        }
+        submit(job, false);
     }
 
     /**
@@ -129,16 +115,25 @@ public final class ComputeScheduler {
      * @throws RejectedExecutionException if the scheduler is shut down
      */
     public void submitYielded(Job job) {
+        submit(job, true);
+    }
+
+    private void submit(Job job, boolean yielded) {
+        if (shutdown) {
+            throw rejected(); // never queued: the caller drops the job
+        }
         Worker w = currentWorker();
         if (w == null) {
-            submit(job);
-            return;
+            externalSpawned.increment();
+            global.offer(job);
+            notifyParked();
+        } else if (yielded) {
+            w.pushYielded(job);
+        } else {
+            w.pushLocal(job);
         }
-        if (shutdown) {
-            throw rejected();
-        }
-        w.pushYielded(job);
         if (shutdown && job.abandon()) {
+            // shutdown raced with this submission and may have drained the queues already
             throw rejected();
         }
     }
