@@ -96,7 +96,8 @@ public final class ComputeScheduler {
 
     /**
      * Submits a job: onto the calling worker's "next" slot when called from one of this scheduler's
-     * workers, otherwise onto the global queue, waking a parked worker if nobody searches.
+     * workers, otherwise onto the global queue; either way a parked worker is woken if nobody searches,
+     * so the job runs even if the caller then blocks waiting for it.
      *
      * @param job the job
      * @throws RejectedExecutionException if the scheduler is shut down (the job will never run)

@@ -19,6 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@value #GLOBAL_CHECK_INTERVAL} jobs the global queue goes first, for fairness to outside
  * submitters. With nothing local, the worker searches (steals half of a victim's queue) for at most
  * {@code SEARCH_SPIN_NANOS}, then parks.
+ *
+ * <p><b>Progress.</b> A push to the "next" slot, and a push that makes the queue non-empty, notify a
+ * parked worker unless one is searching (a non-empty queue already had its notification, and the last
+ * searcher to park looks at every slot and queue once more): a job this worker spawned must not depend
+ * on this worker coming back for it, since the job that spawned it may block outside Moirai (a latch,
+ * a plain future) waiting for exactly that job.
  */
 final class Worker implements Runnable {
 
@@ -90,14 +96,23 @@ final class Worker implements Runnable {
 
     // ---------------------------------------------------------------- owner: local work
 
-    /** Owner only: a job spawned on this worker goes to the next slot; the one it displaces is queued. */
+    /**
+     * Owner only: a job spawned on this worker goes to the next slot; the one it displaces is queued.
+     *
+     * <p>Then, as for any published work, a parked worker is woken unless one is searching already: the
+     * job the current one just spawned is usually run by this worker a moment later, but the current
+     * job may instead block outside Moirai (on a latch, a plain future, a lock) waiting for it, and then
+     * only a thief can run it. Without the wake-up it would sit in the slot while the others sleep. (The
+     * notification costs a fence and a read when a worker is searching or none is parked.)
+     */
     void pushLocal(Job job) {
         SPAWNED.setOpaque(this, (long) SPAWNED.getOpaque(this) + 1);
         Job prev = (Job) NEXT.get(this);
         NEXT.setRelease(this, job);
         if (prev != null) {
-            pushToQueue(prev);
+            enqueue(prev);
         }
+        scheduler.notifyParked();
     }
 
     /**
@@ -110,13 +125,24 @@ final class Worker implements Runnable {
     }
 
     private void pushToQueue(Job job) {
+        if (enqueue(job)) {
+            scheduler.notifyParked();
+        }
+    }
+
+    /**
+     * Owner only: puts a job at the FIFO end of the local queue, or moves half of a full queue and the
+     * job to the global queue.
+     *
+     * @return whether the caller must notify a parked worker (the queue was empty, or it overflowed)
+     */
+    private boolean enqueue(Job job) {
         int before = queue.push(job);
         if (before < 0) {
             queue.overflowInto(scheduler.global, job);
-            scheduler.notifyParked();
-        } else if (before == 0) {
-            scheduler.notifyParked();
+            return true;
         }
+        return before == 0;
     }
 
     private Job nextLocal() {
