@@ -1,6 +1,7 @@
 package io.moirai.rxjava3;
 
 import io.moirai.Moirai;
+import io.moirai.rxjava3.internal.DefaultSchedulers;
 import io.moirai.rxjava3.internal.MoiraiScheduler;
 import io.moirai.rxjava3.internal.TaskMaybe;
 import io.moirai.task.TaskHandle;
@@ -9,6 +10,8 @@ import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Maybe;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.core.Single;
+import io.reactivex.rxjava3.disposables.Disposable;
+import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -52,7 +55,14 @@ import org.reactivestreams.Publisher;
  * a {@link RejectedExecutionException} to {@code RxJavaPlugins.onError} (which wraps it in an
  * {@code UndeliverableException}) and returns {@code Disposable.disposed()}, until
  * {@link Scheduler#start()} starts it again. The same holds when the runtime itself was shut down.
- * Each call returns a new scheduler; shutting one down affects no other.
+ * Each call returns a new scheduler; shutting one down affects no other. A worker's task reports
+ * {@code isDisposed()} as RxJava's own do: {@code false} while it waits or runs, {@code true} once it
+ * ended, was disposed, or its worker was disposed or its scheduler shut down. Null arguments are
+ * rejected at the call with RxJava's messages ({@code "run is null"}, {@code "unit is null"}).
+ *
+ * <p><b>Global install</b> ({@link #installDefaultSchedulers}) makes Moirai RxJava's default
+ * {@code Schedulers.computation()}, {@code single()}, {@code io()} and {@code newThread()}, for every
+ * operator that uses them, until the returned {@link Disposable} is disposed.
  */
 public final class MoiraiRx {
 
@@ -71,7 +81,7 @@ public final class MoiraiRx {
      * @throws NullPointerException if {@code publisher} is null
      */
     public static <T> Flowable<T> toFlowable(Publisher<T> publisher) {
-        return Flowable.fromPublisher(Objects.requireNonNull(publisher, "publisher"));
+        return Flowable.fromPublisher(Objects.requireNonNull(publisher, "publisher is null"));
     }
 
     /**
@@ -87,7 +97,7 @@ public final class MoiraiRx {
      */
     public static <T> Single<T> toSingle(TaskHandle<T> task) {
         // Maybe.toSingle signals NoSuchElementException for an empty maybe; disposal passes through
-        return new TaskMaybe<>(Objects.requireNonNull(task, "task")).toSingle();
+        return new TaskMaybe<>(Objects.requireNonNull(task, "task is null")).toSingle();
     }
 
     /**
@@ -101,7 +111,7 @@ public final class MoiraiRx {
      * @throws NullPointerException if {@code task} is null
      */
     public static <T> Maybe<T> toMaybe(TaskHandle<T> task) {
-        return new TaskMaybe<>(Objects.requireNonNull(task, "task"));
+        return new TaskMaybe<>(Objects.requireNonNull(task, "task is null"));
     }
 
     /**
@@ -114,7 +124,7 @@ public final class MoiraiRx {
      * @throws NullPointerException if {@code task} is null
      */
     public static Completable toCompletable(TaskHandle<?> task) {
-        return new TaskMaybe<>(Objects.requireNonNull(task, "task")).ignoreElement();
+        return new TaskMaybe<>(Objects.requireNonNull(task, "task is null")).ignoreElement();
     }
 
     /**
@@ -130,7 +140,7 @@ public final class MoiraiRx {
      * @throws NullPointerException if {@code moirai} is null
      */
     public static Scheduler scheduler(Moirai moirai) {
-        return new MoiraiScheduler(Objects.requireNonNull(moirai, "moirai"), false);
+        return new MoiraiScheduler(Objects.requireNonNull(moirai, "moirai is null"), false);
     }
 
     /**
@@ -138,14 +148,65 @@ public final class MoiraiRx {
      * {@code Schedulers.io()}. Tasks run through {@link Moirai#spawnBlocking}; delays wait on
      * {@link Moirai#schedule}'s timers (holding no blocking thread) and then hand the task to the pool.
      * Disposing a running task, or the worker running it, from another thread interrupts it, as
-     * {@code Schedulers.io()} does; the interrupt never reaches a later task. Each call returns a new,
-     * started scheduler; shutting one down affects no other scheduler and not the runtime.
+     * {@code Schedulers.io()} does, and so does shutting the scheduler down; the interrupt never
+     * reaches a later task. Each call returns a new, started scheduler; shutting one down affects no
+     * other scheduler and not the runtime.
      *
      * @param moirai the runtime whose blocking pool runs the tasks
      * @return a started scheduler
      * @throws NullPointerException if {@code moirai} is null
      */
     public static Scheduler blockingScheduler(Moirai moirai) {
-        return new MoiraiScheduler(Objects.requireNonNull(moirai, "moirai"), true);
+        return new MoiraiScheduler(Objects.requireNonNull(moirai, "moirai is null"), true);
+    }
+
+    /**
+     * Installs Moirai as RxJava's default schedulers, through {@link RxJavaPlugins}'s scheduler
+     * handlers, so that RxJava code with no scheduler argument ({@code interval}, {@code delay},
+     * {@code timeout}, {@code sample}, {@code buffer} with a time, ...) and code asking for
+     * {@code Schedulers.xxx()} runs on the runtime's threads:
+     * <ul>
+     *   <li>{@code Schedulers.computation()}: the compute workers (as {@link #scheduler});</li>
+     *   <li>{@code Schedulers.single()}: the compute workers, through one lane, so that its tasks
+     *       (direct or on any of its workers) still run one at a time in order, never overlapping,
+     *       though not always on the same thread;</li>
+     *   <li>{@code Schedulers.io()} and {@code Schedulers.newThread()}: the blocking pool (as
+     *       {@link #blockingScheduler}; the pool's threads take the place of RxJava's cached and
+     *       per-worker threads).</li>
+     * </ul>
+     * Each of these calls then returns the same scheduler every time, as RxJava's defaults do, and
+     * {@code Schedulers.shutdown()}/{@code start()} shut down and restart these schedulers (never the
+     * runtime).
+     *
+     * <p><b>Threads a user sees.</b> RxJava's own pools ({@code RxComputationThreadPool-N},
+     * {@code RxCachedThreadScheduler-N}, {@code RxSingleScheduler-N}, {@code RxNewThreadScheduler-N})
+     * are never started; thread dumps show the runtime's threads instead: {@code <prefix>-worker-N} for
+     * computation and single work, {@code <prefix>-blocking-N} for io and newThread work, where
+     * {@code <prefix>} is the runtime's {@link Moirai.Builder#threadNamePrefix} ({@code "moirai"} by
+     * default). Code that recognizes RxJava's threads by name must look for those names instead.
+     * Moirai's workers are not RxJava's {@code NonBlockingThread}s, so
+     * {@code RxJavaPlugins.setFailOnNonBlockingScheduler(true)} does not flag blocking calls on them.
+     *
+     * <p><b>Undo.</b> Disposing the returned {@link Disposable} sets each of the four handlers back to
+     * the one it replaced, if it is still the one installed here (a handler replaced since, for instance
+     * by {@code RxJavaPlugins.reset()}, is left alone; nested installations undo cleanly in reverse
+     * order). It does not shut the installed schedulers down: work already scheduled on them ends on
+     * Moirai's threads. Disposing twice does nothing. Undo before the runtime is shut down: after that,
+     * the installed schedulers reject all work.
+     *
+     * <p><b>Lockdown.</b> After {@link RxJavaPlugins#lockdown()} the handlers cannot change: this
+     * method throws {@link IllegalStateException} without installing anything, and disposing an
+     * installation throws it too.
+     *
+     * <p>May be called from any thread; installs and undos are serialized among themselves. The
+     * handlers are process-wide: install once, at start-up, before RxJava first uses a scheduler.
+     *
+     * @param moirai the runtime to run RxJava's default schedulers on
+     * @return the installation; dispose it to restore the previous handlers
+     * @throws NullPointerException if {@code moirai} is null
+     * @throws IllegalStateException if RxJava's plugins are locked down
+     */
+    public static Disposable installDefaultSchedulers(Moirai moirai) {
+        return DefaultSchedulers.install(Objects.requireNonNull(moirai, "moirai is null"));
     }
 }

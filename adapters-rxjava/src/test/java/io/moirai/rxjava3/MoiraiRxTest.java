@@ -331,6 +331,6 @@ class MoiraiRxTest {
     }
 
     private static void assertNpe(Runnable call, String name) {
-        assertThatThrownBy(call::run).isInstanceOf(NullPointerException.class).hasMessage(name);
+        assertThatThrownBy(call::run).isInstanceOf(NullPointerException.class).hasMessage(name + " is null");
     }
 }

@@ -630,14 +630,14 @@ class MoiraiSchedulerTest {
     void nullArgumentsAreRejectedWithTheirName(Kind kind) {
         Scheduler s = kind.factory.apply(moirai);
         Scheduler.Worker w = s.createWorker();
-        assertThatThrownBy(() -> s.scheduleDirect(null)).isInstanceOf(NullPointerException.class).hasMessage("run");
-        assertThatThrownBy(() -> s.scheduleDirect(() -> {}, 1, null)).isInstanceOf(NullPointerException.class).hasMessage("unit");
-        assertThatThrownBy(() -> w.schedule(null)).isInstanceOf(NullPointerException.class).hasMessage("run");
-        assertThatThrownBy(() -> w.schedule(null, 1, TimeUnit.SECONDS)).isInstanceOf(NullPointerException.class).hasMessage("run");
+        assertThatThrownBy(() -> s.scheduleDirect(null)).isInstanceOf(NullPointerException.class).hasMessage("run is null");
+        assertThatThrownBy(() -> s.scheduleDirect(() -> {}, 1, null)).isInstanceOf(NullPointerException.class).hasMessage("unit is null");
+        assertThatThrownBy(() -> w.schedule(null)).isInstanceOf(NullPointerException.class).hasMessage("run is null");
+        assertThatThrownBy(() -> w.schedule(null, 1, TimeUnit.SECONDS)).isInstanceOf(NullPointerException.class).hasMessage("run is null");
         assertThatThrownBy(() -> w.schedulePeriodically(() -> {}, 1, 1, null)).isInstanceOf(NullPointerException.class)
-                .hasMessage("unit");
+                .hasMessage("unit is null");
         assertThatThrownBy(() -> s.schedulePeriodicallyDirect(null, 1, 1, TimeUnit.SECONDS))
-                .isInstanceOf(NullPointerException.class).hasMessage("run");
+                .isInstanceOf(NullPointerException.class).hasMessage("run is null");
         w.dispose();
     }
 

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.function.Executable;
  * Bad input to the RxJava 3 adapter, all at once: one table row per public method of {@link MoiraiRx}
  * and per method of the schedulers it returns, with null arguments, a shut-down runtime and a
  * scheduler that was shut down. Proves: each gets what DESIGN.md names ({@link NullPointerException}
- * naming the parameter at the call; {@link RejectedExecutionException} once the runtime or scheduler
- * is shut down, which RxJava's scheduler contract delivers to {@code RxJavaPlugins.onError} with a
+ * naming the parameter at the call, in RxJava's words, such as {@code "run is null"};
+ * {@link RejectedExecutionException} once the runtime or scheduler is shut down, which RxJava's
+ * scheduler contract delivers to {@code RxJavaPlugins.onError} with a
  * disposed {@code Disposable}, as {@code Schedulers.computation()} does) and that the runtime still
  * works afterwards. Durations follow RxJava's contract: a zero or negative delay means "now"; the
  * rows that pass one check that the task runs at once.
@@ -67,26 +68,27 @@ class RxBadInputTest {
     @TestFactory
     Stream<DynamicTest> everyPublicMethodRejectsBadInput() {
         List<Row> rows = new ArrayList<>();
-        rows.add(npe("MoiraiRx.toFlowable(null)", () -> MoiraiRx.toFlowable(null), "publisher"));
-        rows.add(npe("MoiraiRx.toSingle(null)", () -> MoiraiRx.toSingle(null), "task"));
-        rows.add(npe("MoiraiRx.toMaybe(null)", () -> MoiraiRx.toMaybe(null), "task"));
-        rows.add(npe("MoiraiRx.toCompletable(null)", () -> MoiraiRx.toCompletable(null), "task"));
-        rows.add(npe("MoiraiRx.scheduler(null)", () -> MoiraiRx.scheduler(null), "moirai"));
-        rows.add(npe("MoiraiRx.blockingScheduler(null)", () -> MoiraiRx.blockingScheduler(null), "moirai"));
+        rows.add(npe("MoiraiRx.toFlowable(null)", () -> MoiraiRx.toFlowable(null), "publisher is null"));
+        rows.add(npe("MoiraiRx.toSingle(null)", () -> MoiraiRx.toSingle(null), "task is null"));
+        rows.add(npe("MoiraiRx.toMaybe(null)", () -> MoiraiRx.toMaybe(null), "task is null"));
+        rows.add(npe("MoiraiRx.toCompletable(null)", () -> MoiraiRx.toCompletable(null), "task is null"));
+        rows.add(npe("MoiraiRx.scheduler(null)", () -> MoiraiRx.scheduler(null), "moirai is null"));
+        rows.add(npe("MoiraiRx.blockingScheduler(null)", () -> MoiraiRx.blockingScheduler(null), "moirai is null"));
+        rows.add(npe("MoiraiRx.installDefaultSchedulers(null)", () -> MoiraiRx.installDefaultSchedulers(null), "moirai is null"));
         for (boolean blocking : new boolean[] {false, true}) {
             String name = blocking ? "blockingScheduler" : "scheduler";
             Supplier<Scheduler> s = () -> scheduler(live, blocking);
-            rows.add(npe(name + ".scheduleDirect(null)", () -> s.get().scheduleDirect(null), "run"));
-            rows.add(npe(name + ".scheduleDirect(null, 1 ms)", () -> s.get().scheduleDirect(null, 1, TimeUnit.MILLISECONDS), "run"));
-            rows.add(npe(name + ".scheduleDirect(task, 1, null)", () -> s.get().scheduleDirect(NOOP, 1, null), "unit"));
+            rows.add(npe(name + ".scheduleDirect(null)", () -> s.get().scheduleDirect(null), "run is null"));
+            rows.add(npe(name + ".scheduleDirect(null, 1 ms)", () -> s.get().scheduleDirect(null, 1, TimeUnit.MILLISECONDS), "run is null"));
+            rows.add(npe(name + ".scheduleDirect(task, 1, null)", () -> s.get().scheduleDirect(NOOP, 1, null), "unit is null"));
             rows.add(npe(name + ".schedulePeriodicallyDirect(null, ..)",
-                    () -> s.get().schedulePeriodicallyDirect(null, 1, 1, TimeUnit.MILLISECONDS), "run"));
+                    () -> s.get().schedulePeriodicallyDirect(null, 1, 1, TimeUnit.MILLISECONDS), "run is null"));
             rows.add(npe(name + ".schedulePeriodicallyDirect(task, 1, 1, null)",
-                    () -> s.get().schedulePeriodicallyDirect(NOOP, 1, 1, null), "unit"));
-            rows.add(npe(name + ".createWorker().schedule(null)", () -> s.get().createWorker().schedule(null), "run"));
-            rows.add(npe(name + ".createWorker().schedule(task, 1, null)", () -> s.get().createWorker().schedule(NOOP, 1, null), "unit"));
+                    () -> s.get().schedulePeriodicallyDirect(NOOP, 1, 1, null), "unit is null"));
+            rows.add(npe(name + ".createWorker().schedule(null)", () -> s.get().createWorker().schedule(null), "run is null"));
+            rows.add(npe(name + ".createWorker().schedule(task, 1, null)", () -> s.get().createWorker().schedule(NOOP, 1, null), "unit is null"));
             rows.add(npe(name + ".createWorker().schedulePeriodically(null, ..)",
-                    () -> s.get().createWorker().schedulePeriodically(null, 1, 1, TimeUnit.MILLISECONDS), "run"));
+                    () -> s.get().createWorker().schedulePeriodically(null, 1, 1, TimeUnit.MILLISECONDS), "run is null"));
             rows.add(rejected("shut down runtime: " + name + ".scheduleDirect(task)", () -> scheduler(dead, blocking).scheduleDirect(NOOP)));
             rows.add(rejected("shut down runtime: " + name + ".scheduleDirect(task, 1 ms)",
                     () -> scheduler(dead, blocking).scheduleDirect(NOOP, 1, TimeUnit.MILLISECONDS)));
@@ -151,8 +153,8 @@ class RxBadInputTest {
         return blocking ? MoiraiRx.blockingScheduler(m) : MoiraiRx.scheduler(m);
     }
 
-    private static Row npe(String call, Executable action, String parameter) {
-        return new Row(call, action, NullPointerException.class, parameter);
+    private static Row npe(String call, Executable action, String message) {
+        return new Row(call, action, NullPointerException.class, message);
     }
 
     /**

@@ -23,20 +23,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * cancels a task that has not started (and its timer), and on the blocking pool interrupts a running
  * one disposed from another thread. Periodic tasks run at a fixed rate on Moirai's timers, one run at
  * a time ({@link PeriodicTask}). {@code RxJavaPlugins.onSchedule} is applied to every
- * {@link Runnable} given to {@code scheduleDirect} or a worker's {@code schedule}; what a task throws
- * goes to {@code RxJavaPlugins.onError}.
+ * {@link Runnable} given to {@code scheduleDirect} or a worker's {@code schedule} (it also rejects a
+ * null one with RxJava's message, {@code "run is null"}); what a task throws goes to
+ * {@code RxJavaPlugins.onError}.
  *
- * <p><b>Lifecycle.</b> A <em>generation</em> ({@link CompositeDisposable}) tracks the workers and the
- * pending direct timers created since the last {@link #start()}. {@link #shutdown()} swaps in a
- * disposed generation and disposes the old one: its workers are disposed (queued tasks dropped, timers
- * cancelled, running blocking tasks interrupted), its pending direct timers cancelled, and its direct
- * tasks not yet started skip themselves. The runtime keeps running. From then on, as with RxJava's
- * {@code ComputationScheduler} after its {@code shutdown()}, every {@code scheduleDirect}, every
- * {@code schedule} on a worker of the old generation and every worker created meanwhile reports a
+ * <p><b>Lifecycle.</b> A <em>generation</em> ({@link CompositeDisposable}) tracks the workers, the
+ * pending direct timers and (blocking scheduler) the direct tasks queued or running, all created since
+ * the last {@link #start()}. {@link #shutdown()} swaps in a disposed generation and disposes the old
+ * one: its workers are disposed (queued tasks dropped, timers cancelled, running blocking tasks
+ * interrupted), its pending direct timers cancelled, its running blocking direct tasks interrupted
+ * (as {@code Schedulers.io()}'s shutdown does) and its direct tasks not yet started skip themselves;
+ * every {@code Disposable} of the old generation then reports {@code isDisposed()}. The runtime keeps
+ * running. From then on, as with RxJava's {@code ComputationScheduler} after its {@code shutdown()},
+ * every {@code scheduleDirect} and every {@code schedule} on a worker of the old generation reports a
  * {@link RejectedExecutionException} to {@code RxJavaPlugins.onError} and returns
- * {@link Disposable#disposed()}. {@link #start()} installs a new generation; workers of the old one
- * stay shut down. When the runtime itself rejects work (it was shut down) the scheduler behaves the
- * same way and the worker concerned disposes itself, as in RxJava's {@code ExecutorScheduler}.
+ * {@link Disposable#disposed()}; a worker created meanwhile is handed out undisposed, as RxJava's
+ * {@code SHUTDOWN_WORKER}-backed workers are, and rejects each task the same way. {@link #start()}
+ * installs a new generation; workers of the old one stay shut down. When the runtime itself rejects
+ * work (it was shut down) the scheduler behaves the same way and the worker concerned disposes itself,
+ * as in RxJava's {@code ExecutorScheduler}.
  *
  * <p><b>Threads.</b> Every method may be called from any thread, concurrently.
  */
@@ -67,20 +72,22 @@ public final class MoiraiScheduler extends Scheduler {
     public Worker createWorker() {
         CompositeDisposable g = generation.get();
         SerialWorker worker = new SerialWorker(this, g);
-        g.add(worker); // a shut-down generation disposes it at once
+        if (!g.isDisposed()) {
+            g.add(worker); // a shutdown racing with this call disposes it at once
+        } // else shut down: an undisposed worker whose every task is rejected, as RxJava's
         return worker;
     }
 
     @Override
     public Disposable scheduleDirect(Runnable run) {
-        Objects.requireNonNull(run, "run");
+        Objects.requireNonNull(run, "run is null");
         return scheduleDirectDecorated(RxJavaPlugins.onSchedule(run), 0L);
     }
 
     @Override
     public Disposable scheduleDirect(Runnable run, long delay, TimeUnit unit) {
-        Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(run, "run is null");
+        Objects.requireNonNull(unit, "unit is null");
         return scheduleDirectDecorated(RxJavaPlugins.onSchedule(run), delay <= 0L ? 0L : unit.toNanos(delay));
     }
 
@@ -90,10 +97,10 @@ public final class MoiraiScheduler extends Scheduler {
      */
     @Override
     public Disposable schedulePeriodicallyDirect(Runnable run, long initialDelay, long period, TimeUnit unit) {
-        Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(run, "run is null");
+        Objects.requireNonNull(unit, "unit is null");
         PeriodicTask task = new PeriodicTask(RxJavaPlugins.onSchedule(run), unit.toNanos(period),
-                this::scheduleDirectDecorated);
+                this::scheduleDirectDecorated, generation.get());
         return task.start(unit.toNanos(initialDelay));
     }
 
@@ -187,11 +194,16 @@ public final class MoiraiScheduler extends Scheduler {
             ScheduledTask task = ScheduledTask.directNow(decorated, g, this);
             try {
                 if (blocking) {
+                    // tracked until it ends, so that shutdown() interrupts it while it runs
+                    if (!task.track(g)) {
+                        return reject(); // shut down meanwhile
+                    }
                     task.setJob(moirai.spawnBlocking(task));
                 } else {
-                    moirai.execute(task);
+                    moirai.execute(task); // untracked: a compute task is never interrupted; it skips itself
                 }
             } catch (RejectedExecutionException e) {
+                task.dispose();
                 return reject(e);
             }
             return task;

@@ -20,8 +20,11 @@ import java.lang.invoke.VarHandle;
  * {@code disposed} and disposes it if set: so the last scheduled run is always disposed (its timer
  * cancelled). Every run checks {@code disposed} before calling the runnable, so no run starts after
  * {@code dispose()} returned. {@link #start} stores the first run only if {@code next} is still
- * empty, since that run may already have ended and stored its successor. A runnable that throws ends the period: the error goes to
- * {@code RxJavaPlugins.onError}, as with RxJava's own periodic tasks.
+ * empty, since that run may already have ended and stored its successor. A runnable that throws ends
+ * the period: the error goes to {@code RxJavaPlugins.onError}, as with RxJava's own periodic tasks
+ * ({@code ScheduledDirectPeriodicTask}). Once its owner (the worker, or the scheduler generation of
+ * a direct periodic task) is disposed, the task schedules no further run and reports
+ * {@link #isDisposed()}, as the tasks of a disposed worker do.
  *
  * <p><b>Threads.</b> {@link #dispose()} and {@link #isDisposed()}: any thread. {@link #run()} is called
  * by one run at a time, each happening after the previous one ended; {@code nextStart} is touched only
@@ -46,6 +49,8 @@ final class PeriodicTask implements Runnable, Disposable, SchedulerRunnableIntro
     private final Runnable run;
     private final long periodNanos;
     private final OneShot oneShot;
+    /** The worker, or the scheduler generation of a direct periodic task. */
+    private final Disposable owner;
     private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), "next", Disposable.class);
 
     @SuppressWarnings("unused") // accessed through NEXT
@@ -53,10 +58,17 @@ final class PeriodicTask implements Runnable, Disposable, SchedulerRunnableIntro
     private volatile boolean disposed;
     private long nextStart;
 
-    PeriodicTask(Runnable run, long periodNanos, OneShot oneShot) {
+    /**
+     * @param run the runnable, {@code onSchedule} already applied
+     * @param periodNanos the period; zero or negative: each run follows the previous one at once
+     * @param oneShot schedules one run
+     * @param owner the worker or scheduler generation whose disposal ends the period
+     */
+    PeriodicTask(Runnable run, long periodNanos, OneShot oneShot, Disposable owner) {
         this.run = run;
         this.periodNanos = Math.min(Math.max(periodNanos, 0L), MAX_NANOS);
         this.oneShot = oneShot;
+        this.owner = owner;
     }
 
     /**
@@ -89,7 +101,7 @@ final class PeriodicTask implements Runnable, Disposable, SchedulerRunnableIntro
             RxJavaPlugins.onError(t);
             return;
         }
-        if (!disposed) {
+        if (!disposed && !owner.isDisposed()) {
             nextStart += periodNanos;
             Disposable d = oneShot.schedule(this, nextStart - System.nanoTime());
             NEXT.setVolatile(this, d);
@@ -110,7 +122,7 @@ final class PeriodicTask implements Runnable, Disposable, SchedulerRunnableIntro
 
     @Override
     public boolean isDisposed() {
-        return disposed;
+        return disposed || owner.isDisposed();
     }
 
     @Override

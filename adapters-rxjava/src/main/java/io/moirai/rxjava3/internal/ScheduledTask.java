@@ -29,7 +29,14 @@ import java.util.concurrent.Callable;
  * that order, to {@code READY} on the worker's queue. A direct delayed task waits in the scheduler's
  * generation; when its timer fires it becomes {@code READY} and runs in place (compute: the timer's
  * job already runs on a compute worker) or is handed to the blocking pool ({@code handle} then becomes
- * the blocking job's).
+ * the blocking job's). A direct task of the blocking scheduler stays in the generation until it ends
+ * ({@link #run()} removes it), so that a shutdown interrupts it while it runs.
+ *
+ * <p><b>What {@link #isDisposed()} reports</b> (as RxJava's {@code ScheduledRunnable} and
+ * {@code ScheduledDirectTask}): {@code false} while the task waits or runs; {@code true} once it
+ * finished (normally or by throwing), once it was disposed, and once its owner (its worker, or the
+ * scheduler generation of a direct task) was disposed, since the task then never starts, or was
+ * disposed with its owner while it ran.
  *
  * <p><b>Interrupts.</b> On the blocking scheduler a task disposed by another thread while it runs is
  * interrupted. The runner publishes itself ({@code runner}) before it claims {@code RUNNING}; the
@@ -173,8 +180,7 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
                 worker.fired(this);
             }
         } else if (STATE.compareAndSet(this, WAITING, READY)) {
-            untrack();
-            scheduler.fired(this);
+            scheduler.fired(this); // still tracked: run() (or the blocking job's rejection) untracks it
         }
         return null;
     }
@@ -183,6 +189,7 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
     public void run() {
         if (owner.isDisposed()) {
             STATE.compareAndSet(this, READY, CANCELLED); // its worker was disposed or its scheduler shut down
+            untrack();
             return;
         }
         boolean interruptible = scheduler.blocking();
@@ -193,7 +200,7 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
             if (interruptible) {
                 runner = null;
             }
-            return; // disposed before it started
+            return; // disposed before it started (dispose() untracked it)
         }
         try {
             run.run();
@@ -203,8 +210,10 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
             if (interruptible) {
                 runner = null;
             }
-            if (!STATE.compareAndSet(this, RUNNING, FINISHED)) {
-                awaitInterrupt();
+            if (STATE.compareAndSet(this, RUNNING, FINISHED)) {
+                untrack();
+            } else {
+                awaitInterrupt(); // disposed while running: dispose() untracked it
             }
         }
     }
@@ -254,7 +263,7 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
 
     @Override
     public boolean isDisposed() {
-        return state >= FINISHED;
+        return state >= FINISHED || owner.isDisposed();
     }
 
     @Override

@@ -36,7 +36,9 @@ import org.jctools.queues.MpscLinkedQueue;
  * run. On the blocking scheduler the drain publishes the task it is about to run in {@code current}
  * and re-reads {@code disposed}, while dispose writes {@code disposed} and then reads {@code current}:
  * either the drain sees the dispose and skips the task, or dispose sees the task and disposes it,
- * which interrupts it if it is running on another thread.
+ * which interrupts it if it is running on another thread. Every task of a disposed worker reports
+ * {@code isDisposed()} from then on (its {@link ScheduledTask} asks its owner), as the tasks of
+ * RxJava's disposed workers do.
  *
  * <p><b>Threads.</b> Every method may be called from any thread, concurrently (the RxJava contract);
  * {@link #run()} only by the runtime, as the drain.
@@ -69,14 +71,14 @@ public final class SerialWorker extends Scheduler.Worker implements Runnable, Ca
 
     @Override
     public Disposable schedule(Runnable run) {
-        Objects.requireNonNull(run, "run");
+        Objects.requireNonNull(run, "run is null");
         return scheduleDecorated(RxJavaPlugins.onSchedule(run), 0L);
     }
 
     @Override
     public Disposable schedule(Runnable run, long delay, TimeUnit unit) {
-        Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(run, "run is null");
+        Objects.requireNonNull(unit, "unit is null");
         return scheduleDecorated(RxJavaPlugins.onSchedule(run), delay <= 0L ? 0L : unit.toNanos(delay));
     }
 
@@ -87,9 +89,10 @@ public final class SerialWorker extends Scheduler.Worker implements Runnable, Ca
      */
     @Override
     public Disposable schedulePeriodically(Runnable run, long initialDelay, long period, TimeUnit unit) {
-        Objects.requireNonNull(run, "run");
-        Objects.requireNonNull(unit, "unit");
-        PeriodicTask task = new PeriodicTask(RxJavaPlugins.onSchedule(run), unit.toNanos(period), this::scheduleDecorated);
+        Objects.requireNonNull(run, "run is null");
+        Objects.requireNonNull(unit, "unit is null");
+        PeriodicTask task = new PeriodicTask(RxJavaPlugins.onSchedule(run), unit.toNanos(period),
+                this::scheduleDecorated, this);
         return task.start(unit.toNanos(initialDelay));
     }
 
