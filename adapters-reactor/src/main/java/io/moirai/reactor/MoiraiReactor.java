@@ -3,9 +3,11 @@ package io.moirai.reactor;
 import io.moirai.Moirai;
 import io.moirai.reactor.internal.Dispatch;
 import io.moirai.reactor.internal.MoiraiScheduler;
+import io.moirai.reactor.internal.MoiraiSchedulersFactory;
 import io.moirai.task.TaskHandle;
 import java.util.Objects;
 import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -23,6 +25,9 @@ import reactor.core.scheduler.Schedulers;
  * {@code Mono.block()} fails with {@code IllegalStateException}, as on Reactor's parallel scheduler.
  * On the blocking pool (see {@link #blockingScheduler}) blocking is allowed. (An application that calls
  * {@code Schedulers.resetNonBlockingThreadPredicate()} removes the registration.)
+ *
+ * <p><b>Default schedulers.</b> {@link #installDefaultSchedulers} makes Reactor's shared schedulers
+ * ({@code Schedulers.parallel()}, {@code single()}, {@code boundedElastic()}) run on Moirai.
  *
  * <p>Threads: every method may be called from any thread.
  */
@@ -72,9 +77,17 @@ public final class MoiraiReactor {
 
     /**
      * A Reactor scheduler on the runtime's compute workers (delays and periods on its timer wheel).
-     * Each call returns a new scheduler; disposing it rejects its further tasks and cancels its
-     * pending ones, but never shuts the runtime down. {@code Scannable.from(scheduler)} reports its
-     * name and capacity (the number of workers).
+     * Each call returns a new scheduler. It keeps the contract of Reactor's own schedulers: a worker
+     * runs its tasks one at a time in order; every task passes through {@code Schedulers.onSchedule};
+     * a task that throws goes to the thread's uncaught-exception handler and the
+     * {@code Schedulers.onHandleError} hooks; a task's {@code Disposable} reports {@code isDisposed()}
+     * only once the task ended or was disposed. {@code dispose()} cancels its waiting tasks and
+     * rejects new ones with {@code RejectedExecutionException}, {@code disposeGracefully()} lets the
+     * accepted ones finish first; neither shuts the runtime down. {@code init()} after disposal throws
+     * {@code IllegalStateException}; the deprecated {@code start()} restarts it.
+     * {@code Scannable.from(scheduler)} reports its name, capacity (the number of workers), whether it
+     * is disposed and how many tasks and workers it tracks; a worker also reports its scheduler as
+     * {@code PARENT}. Tasks running on compute workers are never interrupted (the threads are shared).
      *
      * @param moirai the runtime
      * @return a scheduler for {@code publishOn}, {@code subscribeOn} and friends
@@ -82,13 +95,15 @@ public final class MoiraiReactor {
      */
     public static Scheduler scheduler(Moirai moirai) {
         Objects.requireNonNull(moirai, "moirai");
-        return new MoiraiScheduler(new Dispatch(moirai, false), "MoiraiReactor.scheduler(" + moirai + ")");
+        return new MoiraiScheduler(new Dispatch(moirai, false), "MoiraiReactor.scheduler(" + moirai + ")", false);
     }
 
     /**
      * A Reactor scheduler on the runtime's blocking pool: for work that blocks (where
-     * {@code Mono.block()} is allowed). Same lifecycle as {@link #scheduler}; its capacity is the
-     * pool's maximum size.
+     * {@code Mono.block()} is allowed). Same contract as {@link #scheduler}; in addition, disposing a
+     * running task's {@code Disposable}, its worker or the scheduler interrupts the task, as on
+     * Reactor's {@code boundedElastic()} (the interrupt never leaks into the thread's next task). Its
+     * capacity is the pool's maximum size.
      *
      * @param moirai the runtime
      * @return a scheduler for blocking work
@@ -96,6 +111,33 @@ public final class MoiraiReactor {
      */
     public static Scheduler blockingScheduler(Moirai moirai) {
         Objects.requireNonNull(moirai, "moirai");
-        return new MoiraiScheduler(new Dispatch(moirai, true), "MoiraiReactor.blockingScheduler(" + moirai + ")");
+        return new MoiraiScheduler(new Dispatch(moirai, true), "MoiraiReactor.blockingScheduler(" + moirai + ")", false);
+    }
+
+    /**
+     * Makes Moirai Reactor's default schedulers, process-wide, until the returned {@code Disposable}
+     * is disposed. Afterwards {@code Schedulers.parallel()} and {@code Schedulers.newParallel(..)} run
+     * on the compute workers, {@code Schedulers.single()} and {@code newSingle(..)} on the compute
+     * workers one task at a time (all tasks of one such scheduler are serial, as on Reactor's single
+     * thread), and {@code Schedulers.boundedElastic()} and {@code newBoundedElastic(..)} on the
+     * blocking pool; so operators with a default scheduler ({@code delayElements}, {@code interval},
+     * {@code timeout}, {@code bufferTimeout}, ...) use Moirai's threads and timer wheel. Sizes and
+     * thread factories passed to the {@code newXxx} methods are ignored: the runtime's settings apply.
+     *
+     * <p>It goes through {@code Schedulers.setFactoryWithSnapshot}: the shared schedulers Reactor had
+     * created before are set aside, not disposed, and come back with the previous factory when the
+     * returned {@code Disposable} is disposed (its first {@code dispose()}; later calls do nothing);
+     * the Moirai-backed shared schedulers are then disposed, the runtime keeps running. Install once,
+     * at startup, and undo before closing the runtime; installations nest only if undone in reverse
+     * order. Like every {@code Schedulers.setFactory} call this changes global state: tests that
+     * install it should undo it in their teardown.
+     *
+     * @param moirai the runtime to run Reactor's default schedulers on
+     * @return the undo: restores Reactor's previous factory and shared schedulers
+     * @throws NullPointerException if {@code moirai} is null
+     */
+    public static Disposable installDefaultSchedulers(Moirai moirai) {
+        Objects.requireNonNull(moirai, "moirai");
+        return MoiraiSchedulersFactory.install(moirai);
     }
 }

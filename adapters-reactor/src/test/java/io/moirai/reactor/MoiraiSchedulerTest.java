@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
 import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -274,8 +273,10 @@ class MoiraiSchedulerTest {
 
     @Test
     void aThrowingTaskIsReportedAndTheWorkerGoesOn() throws Exception {
-        List<Throwable> dropped = new CopyOnWriteArrayList<>();
-        Hooks.onErrorDropped(dropped::add);
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        Schedulers.onHandleError("moirai-test", (thread, error) -> reported.add(error));
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> { }); // keep the build log quiet
         try {
             Scheduler.Worker w = compute.createWorker();
             w.schedule(() -> {
@@ -284,10 +285,11 @@ class MoiraiSchedulerTest {
             CountDownLatch after = new CountDownLatch(1);
             w.schedule(after::countDown);
             await(after);
-            assertThat(dropped).extracting(Throwable::getMessage).contains("task bug");
+            assertThat(reported).extracting(Throwable::getMessage).contains("task bug");
             w.dispose();
         } finally {
-            Hooks.resetOnErrorDropped();
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+            Schedulers.resetOnHandleError("moirai-test");
         }
     }
 

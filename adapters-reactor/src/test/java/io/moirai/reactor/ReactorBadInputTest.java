@@ -79,7 +79,7 @@ class ReactorBadInputTest {
                 s.dispose();
                 s.schedule(NOOP);
             }));
-            rows.add(ree("disposed: " + name + ".createWorker()", () -> {
+            rows.add(ree("disposed: " + name + ".createWorker().schedule(task)", () -> {
                 Scheduler s = scheduler(live, blocking);
                 s.dispose();
                 s.createWorker().schedule(NOOP);

@@ -1,119 +1,94 @@
 package io.moirai.reactor.internal;
 
-import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 
 /**
- * A task scheduled directly on a {@link MoiraiScheduler} (not through a worker), now or after a delay.
+ * A one-shot task scheduled directly on a {@link MoiraiScheduler} (not through a worker), now or after
+ * a delay. Its states are {@link TaskState}'s; it is registered with its scheduler's {@link Lifetime}
+ * from scheduling until it ended.
  *
- * <p><b>State</b> ({@code state}, CAS): {@code PENDING -> RUNNING -> DONE}, or
- * {@code PENDING -> CANCELLED}. Whoever runs the task must win {@code PENDING -> RUNNING}, so a
- * dispose that wins first guarantees it never runs; a dispose of a running task cancels its Moirai
- * handle, which interrupts it on the blocking pool. {@code handle} is the timer until it fires, then
- * (blocking scheduler only) the blocking task.
+ * <p>{@code handle} is the Moirai job that will run it: the timer until it fires, then (blocking
+ * scheduler only) the blocking task. Disposing the task while it waits cancels that job, so a timer
+ * holds nothing once disposed.
  *
  * <p>Threads: {@code dispose} any thread; {@code run} on the runtime's threads, once.
  */
-final class DirectTask implements Disposable, Runnable, MoiraiScheduler.Tracked {
+final class DirectTask extends TaskState implements Lifetime.Tracked {
 
-    private static final int PENDING = 0;
-    private static final int RUNNING = 1;
-    private static final int DONE = 2;
-    private static final int CANCELLED = 3;
-    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
-
-    private final MoiraiScheduler parent;
+    private final Lifetime lifetime;
     private final Runnable task;
     private volatile TaskHandle<?> handle;
-    @SuppressWarnings("unused") private volatile int state;
 
-    private DirectTask(MoiraiScheduler parent, Runnable task) {
-        this.parent = parent;
+    private DirectTask(Lifetime lifetime, Runnable task) {
+        super(lifetime.scheduler.dispatch().blocking());
+        this.lifetime = lifetime;
         this.task = task;
     }
 
     /**
      * Schedules a task.
      *
+     * @param task already decorated by {@code Schedulers.onSchedule}
      * @throws RejectedExecutionException if the scheduler was disposed or the runtime shut down
      */
-    static Disposable start(MoiraiScheduler parent, Runnable task, long delay, TimeUnit unit) {
-        DirectTask t = new DirectTask(parent, task);
-        parent.track(t);
-        Dispatch dispatch = parent.dispatch();
+    static Disposable start(Lifetime lifetime, Runnable task, long delay, TimeUnit unit) {
+        DirectTask t = new DirectTask(lifetime, task);
+        lifetime.track(t);
+        Dispatch dispatch = lifetime.scheduler.dispatch();
+        TaskHandle<?> h;
         try {
             if (delay <= 0L) {
-                t.handle = dispatch.run(t);
+                h = dispatch.run(t);
             } else if (!dispatch.blocking()) {
-                t.handle = dispatch.later(delay, unit, t); // the timer fires on a worker: run there
+                h = dispatch.later(delay, unit, t); // the timer fires on a compute worker: run there
             } else {
-                t.handle = dispatch.later(delay, unit, t::handOff);
+                h = dispatch.later(delay, unit, t::handOff);
             }
         } catch (RejectedExecutionException shutDown) {
-            parent.untrack(t);
+            t.dispose();
             throw Exceptions.failWithRejected(shutDown);
         }
-        if (t.state == CANCELLED) {
-            t.handle.cancel(); // disposed before the handle was stored
-        }
+        t.publish(h);
         return t;
+    }
+
+    /** Stores the job; cancels it if the task was disposed before the job was known. */
+    private void publish(TaskHandle<?> h) {
+        handle = h;
+        if (isDisposed()) {
+            h.cancel(); // nothing if it already ran
+        }
     }
 
     /** Blocking scheduler: the timer fired on a compute worker; move to the blocking pool. */
     private void handOff() {
-        if (state != PENDING) {
+        if (!isPending()) {
             return;
         }
+        TaskHandle<?> h;
         try {
-            handle = parent.dispatch().run(this);
+            h = lifetime.scheduler.dispatch().run(this);
         } catch (RejectedExecutionException shutDown) {
             dispose();
             return;
         }
-        if (state == CANCELLED) {
-            handle.cancel();
-        }
+        publish(h);
     }
 
     @Override
     public void run() {
-        if (!STATE.compareAndSet(this, PENDING, RUNNING)) {
-            return;
-        }
-        try {
-            TaskErrors.runReporting(task);
-        } finally {
-            state = DONE;
-            parent.untrack(this);
+        if (beginRun()) {
+            TaskErrors.run(task);
+            endRun(DONE);
         }
     }
 
     @Override
-    public void dispose() {
-        for (;;) {
-            int s = state;
-            if (s == PENDING) {
-                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
-                    cancelHandle();
-                    parent.untrack(this);
-                    return;
-                }
-            } else {
-                if (s == RUNNING) {
-                    cancelHandle(); // interrupts a running blocking task, as Future.cancel(true) would
-                }
-                return;
-            }
-        }
-    }
-
-    private void cancelHandle() {
+    void cancelPending() {
         TaskHandle<?> h = handle;
         if (h != null) {
             h.cancel();
@@ -121,8 +96,8 @@ final class DirectTask implements Disposable, Runnable, MoiraiScheduler.Tracked 
     }
 
     @Override
-    public boolean isDisposed() {
-        return state >= DONE;
+    void ended() {
+        lifetime.untrack(this);
     }
 
     @Override
@@ -133,10 +108,5 @@ final class DirectTask implements Disposable, Runnable, MoiraiScheduler.Tracked 
     @Override
     public void stopPeriodic() {
         // a one-shot task finishes during a graceful disposal
-    }
-
-    @Override
-    public boolean isIdle() {
-        return state >= DONE;
     }
 }

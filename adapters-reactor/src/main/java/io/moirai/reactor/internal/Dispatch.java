@@ -3,6 +3,7 @@ package io.moirai.reactor.internal;
 import io.moirai.Moirai;
 import io.moirai.task.TaskHandle;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: immutable; any thread.
  */
-public final class Dispatch {
+public final class Dispatch implements Executor {
 
     private final Moirai moirai;
     private final boolean blocking;
@@ -68,6 +69,7 @@ public final class Dispatch {
      * @param task never throws
      * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
      */
+    @Override
     public void execute(Runnable task) {
         if (blocking) {
             moirai.spawnBlocking(() -> call(task));

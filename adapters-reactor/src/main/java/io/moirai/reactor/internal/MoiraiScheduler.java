@@ -1,13 +1,12 @@
 package io.moirai.reactor.internal;
 
+import io.moirai.internal.util.VarHandles;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
-import reactor.core.Exceptions;
 import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -15,154 +14,138 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * A Reactor {@link Scheduler} whose tasks run on a Moirai runtime's compute workers or blocking pool,
- * and whose delays and periods use the runtime's timer wheel.
+ * and whose delays and periods use the runtime's timer wheel. It follows the contract Reactor's own
+ * schedulers keep (reactor-core's scheduler test suite passes against it):
  *
- * <p><b>Lifecycle.</b> Open until {@link #dispose()} or {@link #disposeGracefully()}; afterwards every
- * {@code schedule*} and {@code createWorker().schedule*} throws {@link RejectedExecutionException}, as
- * Reactor's own schedulers do. {@code dispose} cancels every pending task, timer and periodic task
- * (a running blocking task is interrupted); {@code disposeGracefully} stops periodic tasks and lets
- * pending one-shot tasks (delayed ones included) run, completing its {@code Mono} when nothing is
- * left. Neither shuts the Moirai runtime down. {@code init}/{@code start} have nothing to start.
- *
- * <p><b>Hooks.</b> Every task passes through {@link Schedulers#onSchedule} when it is scheduled.
- * A task that throws is reported to {@code Hooks.onErrorDropped}; the thread survives.
+ * <ul>
+ *   <li><b>Lifecycle.</b> Open from creation. {@link #dispose()} cancels every waiting task, timer and
+ *       periodic task, interrupts tasks running on the blocking pool (workers' tasks included), and
+ *       rejects further work; {@link #disposeGracefully()} rejects further work, stops periodic tasks
+ *       and lets every accepted one-shot task (delayed ones included) run. Either way the
+ *       {@code Mono} of {@code disposeGracefully} completes once every accepted task ended; it may be
+ *       subscribed any number of times, also after {@code dispose}, and a {@code dispose} after it
+ *       forces the end. Neither shuts the Moirai runtime down. Rejection is Reactor's
+ *       {@link RejectedExecutionException}; {@link #createWorker()} never throws, but a worker created
+ *       after disposal rejects every task, as Reactor's disposed schedulers' workers do.</li>
+ *   <li><b>init/start.</b> {@link #init()} is a no-op on an open scheduler and throws
+ *       {@link IllegalStateException} after disposal; the deprecated {@link #start()} restarts a
+ *       disposed scheduler with a fresh {@link Lifetime} (tasks of the earlier one stay cancelled).</li>
+ *   <li><b>Serial schedulers</b> (what {@code Schedulers.single()} becomes when Moirai is installed as
+ *       Reactor's default): every direct task and every worker's drain goes through one lane, a worker
+ *       on the compute workers, so all of the scheduler's tasks run one at a time, as on Reactor's
+ *       single thread.</li>
+ *   <li><b>Hooks.</b> Every task passes through {@link Schedulers#onSchedule} when it is scheduled. A
+ *       task that throws is reported as Reactor's schedulers report it (see {@link TaskErrors}); the
+ *       thread goes on.</li>
+ * </ul>
  *
  * <p>Threads: every method may be called from any thread.
  */
 public final class MoiraiScheduler implements Scheduler, Scannable {
 
-    private static final int OPEN = 0;
-    private static final int DRAINING = 1;
-    private static final int DISPOSED = 2;
+    private static final VarHandle LIFETIME = VarHandles.field(MethodHandles.lookup(), "lifetime", Lifetime.class);
 
     private final Dispatch dispatch;
     private final String name;
-    /** Live direct tasks and workers, so that disposal reaches them; each removes itself when done. */
-    private final Set<Tracked> live = ConcurrentHashMap.newKeySet();
-    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private volatile int state;
+    private final boolean serial;
+    private volatile Lifetime lifetime;
 
     /**
      * @param dispatch where tasks run
-     * @param name the name {@link Scannable.Attr#NAME} reports
+     * @param name the name {@link Scannable.Attr#NAME} and {@code toString} report
+     * @param serial whether all tasks run one at a time (compute dispatch only)
      */
-    public MoiraiScheduler(Dispatch dispatch, String name) {
+    public MoiraiScheduler(Dispatch dispatch, String name, boolean serial) {
+        if (serial && dispatch.blocking()) {
+            throw new IllegalArgumentException("a serial scheduler runs on the compute workers");
+        }
         this.dispatch = dispatch;
         this.name = name;
-    }
-
-    /** Something the scheduler must reach at disposal: a direct task or a worker. */
-    interface Tracked {
-        /** Cancels what is pending (dispose). */
-        void cancelAll();
-
-        /** Graceful disposal began: stop periodic work, let one-shot work finish. */
-        void stopPeriodic();
-
-        /** @return whether nothing is pending or running */
-        boolean isIdle();
+        this.serial = serial;
+        this.lifetime = new Lifetime(this, serial);
     }
 
     Dispatch dispatch() {
         return dispatch;
     }
 
-    /** Registers a task or worker; refused once disposal began. */
-    void track(Tracked t) {
-        if (state != OPEN) {
-            throw Exceptions.failWithRejected();
-        }
-        live.add(t);
-        if (state != OPEN && live.remove(t)) {
-            throw Exceptions.failWithRejected(); // disposal raced with us and may not have seen t
-        }
-    }
-
-    /** A task or worker ended. */
-    void untrack(Tracked t) {
-        live.remove(t);
-        if (state == DRAINING) {
-            checkDrained();
-        }
-    }
-
-    /** Something went idle during a graceful disposal: complete it when everything is. */
-    void checkDrained() {
-        if (state != OPEN && live.stream().allMatch(Tracked::isIdle)) {
-            terminated.complete(null);
-        }
-    }
-
-    /** @throws RejectedExecutionException if the scheduler was disposed */
-    void ensureOpen() {
-        if (state != OPEN) {
-            throw Exceptions.failWithRejected();
-        }
-    }
-
     @Override
     public Disposable schedule(Runnable task) {
         Objects.requireNonNull(task, "task");
-        return DirectTask.start(this, Schedulers.onSchedule(task), 0L, TimeUnit.NANOSECONDS);
+        Lifetime l = lifetime;
+        if (l.lane != null) {
+            return l.lane.schedule(task);
+        }
+        return DirectTask.start(l, Schedulers.onSchedule(task), 0L, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(unit, "unit");
-        return DirectTask.start(this, Schedulers.onSchedule(task), delay, unit);
+        Lifetime l = lifetime;
+        if (l.lane != null) {
+            return l.lane.schedule(task, delay, unit);
+        }
+        return DirectTask.start(l, Schedulers.onSchedule(task), delay, unit);
     }
 
     @Override
     public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(unit, "unit");
-        return PeriodicTask.start(this, null, Schedulers.onSchedule(task), initialDelay, period, unit);
+        Lifetime l = lifetime;
+        if (l.lane != null) {
+            return l.lane.schedulePeriodically(task, initialDelay, period, unit);
+        }
+        return PeriodicTask.start(l, null, Schedulers.onSchedule(task), initialDelay, period, unit);
     }
 
     @Override
     public Worker createWorker() {
-        return new SerialWorker(this);
+        Lifetime l = lifetime;
+        return new SerialWorker(l, l.lane != null ? l.lane : dispatch);
     }
 
     @Override
     public void dispose() {
-        state = DISPOSED;
-        for (Tracked t : live) {
-            t.cancelAll();
-        }
-        live.clear();
-        terminated.complete(null);
+        lifetime.dispose();
     }
 
     @Override
     public Mono<Void> disposeGracefully() {
         return Mono.defer(() -> {
-            if (state == OPEN) {
-                state = DRAINING;
-                for (Tracked t : live) {
-                    t.stopPeriodic();
-                }
-                checkDrained();
-            }
-            return Mono.fromFuture(terminated, true);
+            Lifetime l = lifetime;
+            l.drain();
+            return l.whenTerminated();
         });
     }
 
     @Override
     public boolean isDisposed() {
-        return state != OPEN;
+        return !lifetime.isOpen();
     }
 
+    /**
+     * Nothing to start (the runtime's threads are already running).
+     *
+     * @throws IllegalStateException if the scheduler was disposed, as Reactor's schedulers throw
+     */
     @Override
     public void init() {
-        ensureOpen(); // nothing to start: the runtime's threads are already running
+        if (!lifetime.isOpen()) {
+            throw new IllegalStateException("Initializing a disposed scheduler is not permitted");
+        }
     }
 
+    /** Restarts a disposed scheduler (Reactor's deprecated restart); a no-op on an open one. */
     @Override
-    @SuppressWarnings("deprecation")
+    @Deprecated
     public void start() {
-        init();
+        Lifetime l = lifetime;
+        if (!l.isOpen()) {
+            LIFETIME.compareAndSet(this, l, new Lifetime(this, serial)); // a racing start already did it
+        }
     }
 
     @Override
@@ -171,13 +154,13 @@ public final class MoiraiScheduler implements Scheduler, Scannable {
             return name;
         }
         if (key == Attr.CAPACITY) {
-            return dispatch.blocking() ? dispatch.moirai().maxBlockingThreads() : dispatch.moirai().workerThreads();
+            return serial ? 1 : dispatch.blocking() ? dispatch.moirai().maxBlockingThreads() : dispatch.moirai().workerThreads();
         }
         if (key == Attr.TERMINATED || key == Attr.CANCELLED) {
             return isDisposed();
         }
         if (key == Attr.BUFFERED) {
-            return live.size();
+            return lifetime.size();
         }
         return null;
     }

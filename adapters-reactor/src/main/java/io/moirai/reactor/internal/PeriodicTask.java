@@ -10,28 +10,32 @@ import reactor.core.Exceptions;
  * A periodic task at fixed rate: run number {@code k} is due {@code initialDelay + k * period} after
  * scheduling, never earlier; a run that overruns makes the next one start at once (no overlap: the
  * next timer is set only after a run ended). Each wait is one timer on the runtime's wheel. A period
- * of zero runs the task again as soon as the previous run ended. A run that throws ends the task (as
- * {@code ScheduledThreadPoolExecutor} does) after reporting the error.
+ * of zero or less runs the task again as soon as the previous run ended (Reactor's "instant periodic"
+ * task). A run that throws ends the task (as {@code ScheduledThreadPoolExecutor} does) after the
+ * error was reported through {@link TaskErrors}.
  *
- * <p>On a worker ({@code worker != null}) each due run is queued on the worker, so it stays serial
- * with the worker's other tasks; directly on the scheduler it runs on a compute worker (or the
- * blocking pool).
+ * <p>States are {@link TaskState}'s, with {@code RUNNING -> PENDING} after each run. On a worker
+ * ({@code worker != null}) each due run is queued on the worker, so it stays serial with the worker's
+ * other tasks, and the task counts as one of the worker's pending tasks until it ended; directly on
+ * the scheduler it runs on a compute worker (or the blocking pool) and is registered with the
+ * scheduler's {@link Lifetime}.
  *
  * <p>Threads: {@code dispose} any thread; the runs one at a time on the runtime's threads.
  */
-final class PeriodicTask implements Disposable, Runnable, MoiraiScheduler.Tracked {
+final class PeriodicTask extends TaskState implements Lifetime.Tracked {
 
-    private final MoiraiScheduler parent;
+    private final Lifetime lifetime;
     private final SerialWorker worker;
     private final Runnable task;
     private final long startNanos;
     private final long periodNanos;
-    private long runs;
+    private long runs; // the runs are serial: touched by one thread at a time
+    /** The timer of the next run, or (directly on the scheduler) the job running it. */
     private volatile TaskHandle<?> timer;
-    private volatile boolean cancelled;
 
-    private PeriodicTask(MoiraiScheduler parent, SerialWorker worker, Runnable task, long startNanos, long periodNanos) {
-        this.parent = parent;
+    private PeriodicTask(Lifetime lifetime, SerialWorker worker, Runnable task, long startNanos, long periodNanos) {
+        super(lifetime.scheduler.dispatch().blocking()); // a worker's runs are on its scheduler's threads too
+        this.lifetime = lifetime;
         this.worker = worker;
         this.task = task;
         this.startNanos = startNanos;
@@ -39,16 +43,23 @@ final class PeriodicTask implements Disposable, Runnable, MoiraiScheduler.Tracke
     }
 
     /**
-     * @throws RejectedExecutionException if the scheduler or worker was disposed, or the runtime shut down
+     * Schedules a periodic task; a worker must have accepted it first ({@code SerialWorker.accept}).
+     *
+     * @param task already decorated by {@code Schedulers.onSchedule}
+     * @throws RejectedExecutionException if the scheduler was disposed or the runtime shut down
      */
-    static Disposable start(MoiraiScheduler parent, SerialWorker worker, Runnable task, long initialDelay,
+    static Disposable start(Lifetime lifetime, SerialWorker worker, Runnable task, long initialDelay,
             long period, TimeUnit unit) {
         long initial = Math.max(0L, unit.toNanos(initialDelay));
-        PeriodicTask t = new PeriodicTask(parent, worker, task, System.nanoTime() + initial, Math.max(0L, unit.toNanos(period)));
+        PeriodicTask t = new PeriodicTask(lifetime, worker, task, System.nanoTime() + initial,
+                Math.max(0L, unit.toNanos(period)));
         if (worker != null) {
             worker.trackTimer(t);
         } else {
-            parent.track(t);
+            lifetime.track(t);
+        }
+        if (t.isDisposed()) {
+            return t; // the worker was disposed meanwhile
         }
         try {
             t.arm(initial);
@@ -65,40 +76,43 @@ final class PeriodicTask implements Disposable, Runnable, MoiraiScheduler.Tracke
             fire();
             return;
         }
-        TaskHandle<?> h = parent.dispatch().later(delayNanos, TimeUnit.NANOSECONDS, this::fire);
+        publish(lifetime.scheduler.dispatch().later(delayNanos, TimeUnit.NANOSECONDS, this::fire));
+    }
+
+    private void publish(TaskHandle<?> h) {
         timer = h;
-        if (cancelled) {
+        if (isDisposed()) {
             h.cancel();
         }
     }
 
     /** A run is due: queue it on the worker, or run it on the runtime's threads. */
     private void fire() {
-        if (cancelled) {
+        if (!isPending()) {
             return;
         }
+        if (worker != null) {
+            worker.enqueue(this); // false only if the runtime shut down; the worker then disposed this
+            return;
+        }
+        TaskHandle<?> h;
         try {
-            if (worker != null) {
-                worker.enqueue(this);
-            } else {
-                timer = parent.dispatch().run(this);
-            }
+            h = lifetime.scheduler.dispatch().run(this);
         } catch (RejectedExecutionException shutDown) {
             dispose();
+            return;
         }
+        publish(h);
     }
 
     @Override
     public void run() {
-        if (cancelled) {
-            return;
+        if (!beginRun()) {
+            return; // disposed while its run was queued
         }
-        if (!TaskErrors.runReporting(task)) {
-            dispose();
-            return;
-        }
-        if (cancelled) {
-            return;
+        boolean ok = TaskErrors.run(task);
+        if (!endRun(ok ? PENDING : DONE) || !ok) {
+            return; // disposed during the run, or the run threw: ended
         }
         runs++;
         long due = startNanos + runs * periodNanos;
@@ -110,25 +124,20 @@ final class PeriodicTask implements Disposable, Runnable, MoiraiScheduler.Tracke
     }
 
     @Override
-    public void dispose() {
-        if (cancelled) {
-            return;
-        }
-        cancelled = true;
+    void cancelPending() {
         TaskHandle<?> h = timer;
         if (h != null) {
             h.cancel();
         }
-        if (worker != null) {
-            worker.untrackTimer(this);
-        } else {
-            parent.untrack(this);
-        }
     }
 
     @Override
-    public boolean isDisposed() {
-        return cancelled;
+    void ended() {
+        if (worker != null) {
+            worker.timerEnded(this);
+        } else {
+            lifetime.untrack(this);
+        }
     }
 
     @Override
@@ -138,11 +147,6 @@ final class PeriodicTask implements Disposable, Runnable, MoiraiScheduler.Tracke
 
     @Override
     public void stopPeriodic() {
-        dispose();
-    }
-
-    @Override
-    public boolean isIdle() {
-        return cancelled;
+        stop(); // a run in progress finishes, uninterrupted
     }
 }

@@ -1,12 +1,17 @@
 package io.moirai.reactor.internal;
 
+import io.moirai.internal.util.VarHandles;
+import io.moirai.task.TaskHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jctools.queues.MpscLinkedQueue;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
@@ -17,11 +22,13 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A Reactor {@link Scheduler.Worker} on Moirai: its tasks run one at a time, in the order they were
  * scheduled (delayed and periodic ones in the order they became due), never overlapping, on the
- * runtime's compute workers (or blocking pool).
+ * runtime's compute workers or blocking pool ({@code drainOn}: a {@link Dispatch}, or the lane of a
+ * serial scheduler, which is itself a worker).
  *
  * <p><b>Drain.</b> Tasks go into a JCTools MPSC queue; {@code wip} counts signals; the thread that
- * takes {@code wip} from 0 hands one drain loop to the runtime, which runs queued tasks until
+ * takes {@code wip} from 0 hands one drain loop to {@code drainOn}, which runs queued tasks until
  * {@code wip} returns to 0, yielding its thread after {@value #BATCH} tasks by handing itself on.
+ *
  * <p><b>Delayed tasks</b> wait in {@code delayed}, ordered by deadline and then by scheduling order,
  * each with a timer on the runtime's wheel. Timers due in the same tick fire as separate jobs in any
  * order, but Reactor operators rely on a worker running equal-delay tasks in the order they were
@@ -30,38 +37,67 @@ import reactor.core.scheduler.Schedulers;
  * first, into the FIFO queue (under {@code delayed}'s lock), and a timer whose task already moved
  * finds nothing to do. A task never moves before its deadline.
  *
- * <p>Disposal sets {@code disposed} and cancels the worker's timers; what is queued is never run (a
- * running drain discards it, otherwise it is dropped with the worker); later {@code schedule} calls
- * throw {@link RejectedExecutionException}.
+ * <p><b>Pending count and retirement.</b> {@code pending} counts the tasks this worker accepted that
+ * have not ended (queued, delayed, running, and each periodic task until it is disposed). A worker
+ * retires, leaving its scheduler's {@link Lifetime}, when it was disposed (or its scheduler began
+ * disposal) and {@code pending} is 0: the CAS {@code 0 -> CLOSED} makes that final, and a
+ * {@code schedule} that loses to it ({@code getAndAdd} sees a negative count) is rejected. So a
+ * graceful disposal completes only after every accepted task ended, and never lets one in afterwards.
+ *
+ * <p><b>Disposal</b> sets {@code disposed}, disposes the delayed and periodic tasks and, on the
+ * blocking pool, interrupts the task that is running ({@code running}, written before each task
+ * runs; a task checks {@code disposed} after that write, so one of the two sees the other). What is
+ * queued never runs: the drain disposes it as it goes. Later {@code schedule} calls throw
+ * {@link RejectedExecutionException}, as Reactor's workers do.
  *
  * <p>Threads: {@code schedule*} and {@code dispose} from any thread; the queue's consumer is the drain.
  */
-final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.Tracked, Scannable {
+final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifetime.Tracked, Scannable {
 
     static final int BATCH = 1024;
+    private static final int CLOSED = Integer.MIN_VALUE;
+    private static final VarHandle WIP = VarHandles.field(MethodHandles.lookup(), "wip", int.class);
+    private static final VarHandle PENDING = VarHandles.field(MethodHandles.lookup(), "pending", int.class);
+    private static final VarHandle RUNNING_ITEM = VarHandles.field(MethodHandles.lookup(), "running", Runnable.class);
 
-    private final MoiraiScheduler parent;
+    private final Lifetime lifetime;
+    private final Executor drainOn;
+    /** On the blocking pool: disposal interrupts the running task. */
+    private final boolean interruptible;
     private final MpscLinkedQueue<Runnable> queue = new MpscLinkedQueue<>();
-    private final AtomicInteger wip = new AtomicInteger();
-    /** Pending delayed and periodic tasks, cancelled by disposal. */
-    private final Set<Disposable> timers = ConcurrentHashMap.newKeySet();
+    /** Delayed and periodic tasks that have not ended, so that disposal reaches them. */
+    private final Set<TaskState> timers = ConcurrentHashMap.newKeySet();
     /** Delayed tasks whose deadline has not been reached, by deadline then sequence; guarded by itself. */
     private final PriorityQueue<WorkerTask> delayed = new PriorityQueue<>(WorkerTask.ORDER);
     private long sequence; // guarded by delayed
     private volatile boolean disposed;
+    @SuppressWarnings("unused") private volatile int wip;
+    @SuppressWarnings("unused") private volatile int pending;
+    /** Blocking pool only: the item the drain runs (or last ran). */
+    @SuppressWarnings("unused") private volatile Runnable running;
 
-    SerialWorker(MoiraiScheduler parent) {
-        this.parent = parent;
-        parent.track(this);
+    /**
+     * @param lifetime the scheduler's current lifetime; a worker created after disposal began is born
+     *     disposed (its {@code schedule} calls throw), as Reactor's disposed schedulers hand out
+     * @param drainOn where the drain loop runs
+     */
+    SerialWorker(Lifetime lifetime, Executor drainOn) {
+        this.lifetime = lifetime;
+        this.drainOn = drainOn;
+        this.interruptible = lifetime.scheduler.dispatch().blocking();
+        if (!lifetime.tryTrack(this)) {
+            pending = CLOSED;
+            disposed = true;
+        }
     }
 
     @Override
     public Disposable schedule(Runnable task) {
         Objects.requireNonNull(task, "task");
-        ensureOpen();
-        WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task));
+        WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task), false);
+        accept();
         if (!enqueue(t)) {
-            throw Exceptions.failWithRejected(); // the runtime is shut down: the task will never run
+            throw Exceptions.failWithRejected(); // the runtime is shut down: t was discarded
         }
         return t;
     }
@@ -73,23 +109,27 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
         if (delay <= 0L) {
             return schedule(task);
         }
-        ensureOpen();
-        WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task));
-        t.delayedTask = true;
+        WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task), true);
+        accept();
         t.deadline = System.nanoTime() + unit.toNanos(delay);
         synchronized (delayed) {
             t.seq = sequence++;
             delayed.add(t);
         }
         trackTimer(t);
+        if (t.isDisposed()) {
+            return t; // disposed meanwhile
+        }
+        TaskHandle<?> h;
         try {
-            t.timer = parent.dispatch().later(delay, unit, this::moveDue);
+            h = lifetime.scheduler.dispatch().later(delay, unit, this::moveDue);
         } catch (RejectedExecutionException shutDown) {
-            forget(t);
+            t.dispose();
             throw Exceptions.failWithRejected(shutDown);
         }
+        t.timer = h;
         if (t.isDisposed()) {
-            t.timer.cancel();
+            h.cancel();
         }
         return t;
     }
@@ -98,26 +138,53 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
     public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(unit, "unit");
-        ensureOpen();
-        return PeriodicTask.start(parent, this, Schedulers.onSchedule(task), initialDelay, period, unit);
+        Runnable decorated = Schedulers.onSchedule(task);
+        accept();
+        return PeriodicTask.start(lifetime, this, decorated, initialDelay, period, unit);
     }
 
-    private void ensureOpen() {
+    /**
+     * Counts a new task in, or refuses it.
+     *
+     * @throws RejectedExecutionException (Reactor's shared instance) if this worker was disposed, its
+     *     scheduler began disposal or the worker retired
+     */
+    private void accept() {
+        if (disposed || !lifetime.isOpen() || (int) PENDING.getAndAdd(this, 1) < 0) {
+            throw Exceptions.failWithRejected();
+        }
         if (disposed) {
-            throw Exceptions.failWithRejected();
-        }
-        parent.ensureOpen();
-    }
-
-    void trackTimer(Disposable d) {
-        timers.add(d);
-        if (disposed && timers.remove(d)) {
+            taskEnded(); // disposal raced with the count: undo it
             throw Exceptions.failWithRejected();
         }
     }
 
-    void untrackTimer(Disposable d) {
-        timers.remove(d);
+    /** A task counted by {@link #accept} ended (ran, was disposed or was discarded). */
+    void taskEnded() {
+        if ((int) PENDING.getAndAdd(this, -1) == 1) {
+            retireIfDone();
+        }
+    }
+
+    /** Leaves the scheduler's lifetime once disposed (or the scheduler is) and nothing is pending. */
+    private void retireIfDone() {
+        if ((disposed || !lifetime.isOpen()) && PENDING.compareAndSet(this, 0, CLOSED)) {
+            lifetime.untrack(this);
+        }
+    }
+
+    /** Registers a delayed or periodic task so that disposal reaches it. */
+    void trackTimer(TaskState t) {
+        timers.add(t);
+        if (disposed) {
+            t.dispose(); // disposal raced with the add and may have missed it
+        }
+    }
+
+    /** A periodic task ended. */
+    void timerEnded(TaskState t) {
+        timers.remove(t);
+        taskEnded();
     }
 
     /** A timer fired: queue every delayed task that is due, earliest (then first scheduled) first. */
@@ -127,7 +194,7 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
             for (WorkerTask head; (head = delayed.peek()) != null && head.deadline - now <= 0L; ) {
                 delayed.poll();
                 timers.remove(head);
-                if (!head.isDisposed()) {
+                if (head.isPending()) {
                     enqueue(head); // under the lock: the queue receives them in order
                 }
             }
@@ -142,30 +209,41 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
         timers.remove(t);
     }
 
-    boolean isWorkerDisposed() {
-        return disposed;
-    }
-
     /**
-     * Queues a runnable (a task, or a due periodic run) and makes sure a drain will run it.
+     * Queues a runnable (a task, a due periodic run, or another worker's drain when this is a lane)
+     * and makes sure a drain will run it.
      *
-     * @return {@code false} if the runtime is shut down: the worker is disposed and nothing it holds
-     *     will run (callers that can report it throw {@code RejectedExecutionException})
+     * @return {@code false} if this call had to start a drain and the runtime refused it (shut down):
+     *     the worker is disposed and what it queued was discarded
      */
     boolean enqueue(Runnable r) {
         queue.offer(r);
-        if (wip.getAndIncrement() == 0) {
+        if ((int) WIP.getAndAdd(this, 1) == 0) {
             return handOff();
         }
-        return !disposed;
+        return true;
+    }
+
+    /** A lane of a serial scheduler: runs another worker's drain in turn with its own tasks. */
+    @Override
+    public void execute(Runnable drain) {
+        if (disposed || !enqueue(drain)) {
+            throw Exceptions.failWithRejected();
+        }
     }
 
     private boolean handOff() {
         try {
-            parent.dispatch().execute(this);
+            drainOn.execute(this);
             return true;
         } catch (RejectedExecutionException shutDown) {
-            dispose(); // the runtime is gone: nothing queued here can run any more
+            // the runtime is gone and this thread owns the drain (wip > 0): nothing queued can run
+            dispose();
+            for (Runnable r; (r = queue.poll()) != null; ) {
+                if (r instanceof TaskState t) {
+                    t.dispose();
+                }
+            }
             return false;
         }
     }
@@ -173,26 +251,27 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
     /** The drain loop: runs queued tasks one at a time. */
     @Override
     public void run() {
-        int missed = wip.get();
+        int missed = wip;
         int ran = 0;
         for (;;) {
             Runnable r;
             while ((r = queue.poll()) != null) {
-                if (!disposed) {
-                    r.run(); // WorkerTask and PeriodicTask report their own errors
+                if (interruptible) {
+                    RUNNING_ITEM.setVolatile(this, r); // before the task reads disposed (see dispose)
                 }
+                r.run(); // tasks report their own errors; a disposed worker's task disposes itself
                 if (++ran == BATCH) {
                     handOff(); // yield the thread; wip stays above zero, the next drain goes on
                     return;
                 }
             }
-            missed = wip.addAndGet(-missed);
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
             if (missed == 0) {
                 break;
             }
         }
-        if (parent.isDisposed()) {
-            parent.checkDrained();
+        if (interruptible) {
+            RUNNING_ITEM.setOpaque(this, null); // only to let the last task be collected
         }
     }
 
@@ -202,17 +281,18 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
             return;
         }
         disposed = true;
-        for (Disposable d : timers) {
-            d.dispose();
+        for (TaskState t : timers) {
+            t.dispose();
         }
-        timers.clear();
-        parent.untrack(this);
-        // what is queued is never run: a running drain discards it; otherwise it goes with the worker
+        if (interruptible && RUNNING_ITEM.getVolatile(this) instanceof TaskState t) {
+            t.dispose(); // interrupts it if it runs on another thread
+        }
+        retireIfDone();
     }
 
     @Override
     public boolean isDisposed() {
-        return disposed;
+        return disposed || !lifetime.isOpen();
     }
 
     @Override
@@ -222,81 +302,91 @@ final class SerialWorker implements Scheduler.Worker, Runnable, MoiraiScheduler.
 
     @Override
     public void stopPeriodic() {
-        for (Disposable d : timers) {
-            if (d instanceof PeriodicTask) {
-                d.dispose();
+        for (TaskState t : timers) {
+            if (t instanceof PeriodicTask) {
+                t.stop(); // a run in progress finishes, uninterrupted
             }
         }
-    }
-
-    @Override
-    public boolean isIdle() {
-        return wip.get() == 0 && timers.isEmpty();
+        retireIfDone();
     }
 
     @Override
     public Object scanUnsafe(Attr key) {
         if (key == Attr.PARENT) {
-            return parent;
+            return lifetime.scheduler;
         }
         if (key == Attr.NAME) {
-            return parent + ".worker";
+            return lifetime.scheduler + ".worker";
         }
         if (key == Attr.BUFFERED) {
-            return queue.size();
+            return disposed ? 0 : Math.max(0, pending);
         }
         if (key == Attr.TERMINATED || key == Attr.CANCELLED) {
-            return disposed;
+            return isDisposed();
         }
         return null;
     }
 
-    /** One task of a worker: runs at most once; a dispose before it runs prevents it. */
-    @SuppressWarnings("serial") // never serialized: the state is the AtomicInteger itself (one allocation per task)
-    static final class WorkerTask extends AtomicInteger implements Runnable, Disposable {
+    @Override
+    public String toString() {
+        return lifetime.scheduler + ".worker";
+    }
 
-        private final SerialWorker worker;
-        private final Runnable task;
-        static final java.util.Comparator<WorkerTask> ORDER = (a, b) -> {
+    /** One task of a worker: runs at most once; a dispose before it runs prevents it. */
+    static final class WorkerTask extends TaskState {
+
+        static final Comparator<WorkerTask> ORDER = (a, b) -> {
             long d = a.deadline - b.deadline; // nanoTime values: compare by difference
             return d != 0L ? (d < 0L ? -1 : 1) : Long.compare(a.seq, b.seq);
         };
 
-        // the inherited int: 0 pending, 1 ran or running, 2 disposed
-        volatile io.moirai.task.TaskHandle<?> timer;
+        private final SerialWorker worker;
+        private final Runnable task;
+        private final boolean delayedTask;
+        /** Delayed tasks only: the timer that moves it to the queue. */
+        volatile TaskHandle<?> timer;
         /** Delayed tasks only: when it is due, and its place among equal deadlines (set before it is shared). */
-        boolean delayedTask;
         long deadline;
         long seq;
 
-        WorkerTask(SerialWorker worker, Runnable task) {
+        WorkerTask(SerialWorker worker, Runnable task, boolean delayedTask) {
+            super(worker.interruptible);
             this.worker = worker;
             this.task = task;
+            this.delayedTask = delayedTask;
         }
 
         @Override
         public void run() {
-            if (compareAndSet(0, 1)) {
-                TaskErrors.runReporting(task);
+            if (worker.disposed) {
+                dispose(); // queued on a worker disposed since: never runs
+                return;
+            }
+            if (beginRun()) {
+                TaskErrors.run(task);
+                endRun(DONE);
             }
         }
 
         @Override
-        public void dispose() {
-            if (compareAndSet(0, 2)) {
-                io.moirai.task.TaskHandle<?> h = timer;
-                if (h != null) {
-                    h.cancel();
-                }
-                if (delayedTask) {
-                    worker.forget(this);
-                }
+        void cancelPending() {
+            TaskHandle<?> h = timer;
+            if (h != null) {
+                h.cancel();
             }
+            if (delayedTask) {
+                worker.forget(this);
+            }
+        }
+
+        @Override
+        void ended() {
+            worker.taskEnded();
         }
 
         @Override
         public boolean isDisposed() {
-            return get() != 0 || worker.isWorkerDisposed();
+            return super.isDisposed() || worker.disposed;
         }
     }
 }
