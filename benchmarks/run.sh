@@ -26,7 +26,7 @@
 #
 # Modes:
 #   (default)  the suites' own settings: 3 forks, 5-10 warm-up and 5 measurement iterations per row,
-#              every row; about an hour on 2 cores. The only mode whose numbers are figures.
+#              every row; about an hour and a quarter on 2 cores. The only mode whose numbers are figures.
 #   --quick    1 fork, 3 x 1 s warm-up, 3 x 1 s measurement, only the rows the report compares
 #              (extra rows left out); BeyondJmh with 3 rounds and one 10 s idle window; within 15
 #              minutes on 2 cores. Shows where each comparison stands; not a figure.
@@ -107,7 +107,7 @@ case "$MODE" in
     quick)
         JMH_OPTS=(-f 1 -wi 3 -w 1 -i 3 -r 1)
         # rows no comparison of the report reads: extra rows, the commonPool and fused variants
-        EXCLUDE='completableFutureCommonPool|BinarySplit|RangeFused|rxjavaUnicastProcessor|submissionPublisherForkJoin|moiraiTrySendSpin|fireMoiraiDelay|reactorParallelUnordered|parallelStream|OnExecutor$'
+        EXCLUDE='completableFutureCommonPool|BinarySplit|RangeFused|rxjavaUnicastProcessor|submissionPublisherForkJoin|moiraiTrySendSpin|fireMoiraiDelay|reactorParallelUnordered|parallelStream|OnExecutor$|SmallBufferExecutor$|flatMapSingleExecutor$'
         BEYOND_ARGS=(--rounds 3 --windows 1)
         NOTES=(--note "Quick run (--quick): 1 fork, 3 x 1 s warm-up and 3 x 1 s measurement per row, only the rows the table compares, BeyondJmh with 3 rounds and one idle window. It shows where each comparison stands; it is not a figure: BENCHMARKING.md asks for the median of at least 3 forks with enough warm-up (run benchmarks/run.sh without --quick).")
         ;;
@@ -179,8 +179,8 @@ if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
 fi
 log "mode $MODE, ${#SUITES[@]} JMH suite(s), results named $NAME, commit $COMMIT, $(nproc) cores"
 case "$MODE" in
-    full) log "expect about an hour for the suites (3 forks per row), then ~2 min for BeyondJmh" ;;
-    quick) log "expect 10-12 minutes in all (build included)" ;;
+    full) log "expect about an hour and a quarter for the suites (3 forks per row), then ~2 min for BeyondJmh" ;;
+    quick) log "expect 12-14 minutes in all (build included)" ;;
     smoke) log "expect well under a minute in all" ;;
 esac
 
