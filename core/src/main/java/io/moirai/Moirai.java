@@ -347,7 +347,9 @@ public final class Moirai implements Executor, AutoCloseable {
         /**
          * Sets where errors go that have no task handle or subscriber to reach: an exception thrown
          * by a command passed to {@link Moirai#execute}, by a subscriber's {@code onNext} (§2.13),
-         * or commands discarded at shutdown. Default: logged at {@code ERROR} through
+         * commands discarded at shutdown, and whatever reaches the uncaught-exception handler of a
+         * thread the runtime created itself (not of threads from a {@link #threadFactory}; Reactor's
+         * schedulers hand a failing task's error to that handler). Default: logged at {@code ERROR} through
          * {@link System.Logger} {@code "io.moirai"}. The handler runs on the thread that caught the
          * error and must not block; what it throws is ignored.
          *

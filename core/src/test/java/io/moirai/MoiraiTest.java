@@ -320,4 +320,30 @@ class MoiraiTest {
             assertThat(calls.get()).isGreaterThanOrEqualTo(1);
         }
     }
+
+    /**
+     * The threads the runtime creates (compute, blocking, I/O) hand what reaches their uncaught-exception
+     * handler to the dropped-error handler (Reactor's schedulers report a failing task that way).
+     */
+    @Test
+    void runtimeThreadsRouteUncaughtErrorsToTheDroppedErrorHandler() throws Exception {
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        try (Moirai moirai = Moirai.builder().threadNamePrefix(uniquePrefix("uncaught")).droppedErrorHandler(dropped::add).build()) {
+            IllegalStateException onCompute = new IllegalStateException("compute");
+            IllegalStateException onBlocking = new IllegalStateException("blocking");
+            Callable<Void> compute = () -> {
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, onCompute);
+                return null;
+            };
+            Callable<Void> blocking = () -> {
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, onBlocking);
+                return null;
+            };
+            moirai.spawn(compute).join(WAIT);
+            moirai.spawnBlocking(blocking).join(WAIT);
+            assertThat(dropped).containsExactly(onCompute, onBlocking);
+        }
+    }
 }

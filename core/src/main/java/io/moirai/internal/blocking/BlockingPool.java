@@ -84,6 +84,7 @@ public final class BlockingPool {
         Runner r = new Runner();
         Thread t = new Thread(r, namePrefix + "-blocking-" + nextId++);
         t.setDaemon(true);
+        t.setUncaughtExceptionHandler(dropped);
         r.thread = t;
         try {
             t.start();

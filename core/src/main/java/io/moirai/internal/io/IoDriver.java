@@ -96,6 +96,7 @@ public final class IoDriver implements Runnable {
         }
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler(dropped);
     }
 
     /** Starts the loop thread. */

@@ -4,9 +4,11 @@ import java.util.function.Consumer;
 
 /**
  * Where a runtime sends errors that have no task handle or subscriber to reach. Callable from any
- * thread; never throws.
+ * thread; never throws. It is also the uncaught-exception handler of every thread the runtime creates
+ * itself, so code that hands an error to the running thread's handler (Reactor's schedulers do, for a
+ * task that throws) reaches the same place instead of the JDK's default print to standard error.
  */
-public final class DroppedErrors {
+public final class DroppedErrors implements Thread.UncaughtExceptionHandler {
 
     private static final System.Logger LOG = System.getLogger("io.moirai");
 
@@ -38,5 +40,11 @@ public final class DroppedErrors {
         } catch (Throwable ignored) {
             // logging itself failed: nothing else to do
         }
+    }
+
+    /** Reports what a runtime thread's code did not catch (the thread itself survives, or ends, as the JDK decides). */
+    @Override
+    public void uncaughtException(Thread thread, Throwable error) {
+        report(error);
     }
 }

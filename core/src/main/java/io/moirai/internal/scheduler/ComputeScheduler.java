@@ -56,6 +56,7 @@ public final class ComputeScheduler {
             Thread t;
             if (factory == null) {
                 t = new WorkerThread(w, namePrefix + "-worker-" + i);
+                t.setUncaughtExceptionHandler(dropped);
             } else {
                 t = factory.newThread(w);
                 if (t == null) {
