@@ -18,13 +18,16 @@ import java.util.concurrent.locks.LockSupport;
  * spawn chain cannot starve the queue), then the local queue (FIFO), then the global queue; every
  * {@value #GLOBAL_CHECK_INTERVAL} jobs the global queue goes first, for fairness to outside
  * submitters. With nothing local, the worker searches (steals half of a victim's queue) for at most
- * {@code SEARCH_SPIN_NANOS}, then parks.
+ * its {@link SpinBudget} window (5 to 50 µs, adapted to how soon work came back after its last park),
+ * then parks.
  *
- * <p><b>Progress.</b> A push to the "next" slot, and a push that makes the queue non-empty, notify a
- * parked worker unless one is searching (a non-empty queue already had its notification, and the last
- * searcher to park looks at every slot and queue once more): a job this worker spawned must not depend
- * on this worker coming back for it, since the job that spawned it may block outside Moirai (a latch,
- * a plain future) waiting for exactly that job.
+ * <p><b>Progress.</b> A push that fills the empty "next" slot, and one that makes the queue non-empty,
+ * notify a parked worker unless one is searching: a job this worker spawned must not depend on this
+ * worker coming back for it, since the job that spawned it may block outside Moirai (a latch, a plain
+ * future) waiting for exactly that job. A push onto work already visible needs no notification: that
+ * work had its own when it appeared, and the last searcher to park, or to stop searching, looks at
+ * every slot and queue once more. So a fan-out of thousands of spawns notifies about once, not once
+ * per spawn.
  */
 final class Worker implements Runnable {
 
@@ -32,8 +35,6 @@ final class Worker implements Runnable {
     static final int MAX_LIFO_RUNS = 3;
     /** How deep a joining worker may nest other jobs on its stack while it waits. */
     static final int MAX_HELP_DEPTH = 32;
-    /** How long a searcher spins for work before it parks. */
-    static final long SEARCH_SPIN_NANOS = Long.getLong("moirai.searchSpinNanos", 5_000L);
 
     private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), "next", Job.class);
     private static final VarHandle SPAWNED = VarHandles.field(MethodHandles.lookup(), "spawned", long.class);
@@ -59,6 +60,7 @@ final class Worker implements Runnable {
     private final Job[] running = new Job[MAX_HELP_DEPTH + 2];
     private int depth;
     private boolean searching;
+    private final SpinBudget spin = new SpinBudget();
     private int tick;
     private int lifoRuns;
 
@@ -99,20 +101,21 @@ final class Worker implements Runnable {
     /**
      * Owner only: a job spawned on this worker goes to the next slot; the one it displaces is queued.
      *
-     * <p>Then, as for any published work, a parked worker is woken unless one is searching already: the
-     * job the current one just spawned is usually run by this worker a moment later, but the current
-     * job may instead block outside Moirai (on a latch, a plain future, a lock) waiting for it, and then
-     * only a thief can run it. Without the wake-up it would sit in the slot while the others sleep. (The
-     * notification costs a fence and a read when a worker is searching or none is parked.)
+     * <p>When the slot was empty (or the queue was), a parked worker is then woken unless one is
+     * searching already: the job the current one just spawned is usually run by this worker a moment
+     * later, but the current job may instead block outside Moirai (on a latch, a plain future, a lock)
+     * waiting for it, and then only a thief can run it. Without the wake-up it would sit in the slot
+     * while the others sleep. (The notification costs a fence and a read when a worker is searching or
+     * none is parked.)
      */
     void pushLocal(Job job) {
         SPAWNED.setOpaque(this, (long) SPAWNED.getOpaque(this) + 1);
         Job prev = (Job) NEXT.get(this);
         NEXT.setRelease(this, job);
-        if (prev != null) {
-            enqueue(prev);
+        if (prev == null || enqueue(prev)) {
+            // the slot, or the queue, went from empty to holding work: the same rule as for the queue
+            scheduler.notifyParked();
         }
-        scheduler.notifyParked();
     }
 
     /**
@@ -258,9 +261,9 @@ final class Worker implements Runnable {
             if (scheduler.isShutdown()) {
                 return null;
             }
-            // bounded spin: at most SEARCH_SPIN_NANOS (5 µs by default) of rounds, then the caller parks
+            // bounded spin: at most the budget's window (5 to 50 µs by default) of rounds, then the caller parks
             if (round == 0) {
-                deadline = System.nanoTime() + SEARCH_SPIN_NANOS;
+                deadline = System.nanoTime() + spin.window();
             } else if (System.nanoTime() - deadline > 0) {
                 return null;
             }
@@ -291,12 +294,14 @@ final class Worker implements Runnable {
         if (last && scheduler.anyWorkVisible()) {
             scheduler.notifyParked();
         }
+        spin.parking();
         while (sleeping) {
             if (scheduler.isShutdown()) {
                 return;
             }
             LockSupport.park(scheduler);
         }
+        spin.woken();
         searching = true; // whoever woke us counted us as a searcher
     }
 
