@@ -127,6 +127,11 @@ final class Idle {
         }
     }
 
+    /** @return the number of workers not parked, the caller included if it is a worker (a snapshot) */
+    int unparked() {
+        return state >>> 16;
+    }
+
     /** @return the number of parked workers (a snapshot) */
     int parked() {
         return parked;

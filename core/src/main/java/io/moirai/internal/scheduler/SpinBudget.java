@@ -12,6 +12,11 @@ package io.moirai.internal.scheduler;
  * only burns CPU. So the window doubles each time a worker was woken soon after it parked (the gap was
  * short: spinning longer would have caught it), and falls back to the minimum once a park lasted long.
  *
+ * <p><b>Only on a quiet runtime.</b> The worker spins for the wide window only while every other
+ * worker is parked: when another one is busy, this spin would compete for a core with it or with the
+ * thread feeding it (on two cores, a producer, a consumer and a spinning searcher are one thread too
+ * many), so it spins the minimum.
+ *
  * <p><b>Cost bound.</b> A worker spins at most {@link #MAX_NANOS} per idle period, and at most half the
  * workers search at once ({@link Idle}); an idle runtime parks every worker after one window and uses
  * no CPU. With {@code moirai.searchSpinNanos=0} (the stress tests) workers never spin.
