@@ -62,11 +62,14 @@ class ReactorSchedulerContractTest {
     }
 
     private static Moirai moirai;
+    /** What reached the runtime's dropped-error handler (its threads' uncaught-exception handler). */
+    private static final List<Throwable> DROPPED = new CopyOnWriteArrayList<>();
     private final List<Scheduler> created = new ArrayList<>();
 
     @BeforeAll
     static void startRuntime() {
-        moirai = Moirai.builder().workerThreads(2).threadNamePrefix("reactor-contract").build();
+        moirai = Moirai.builder().workerThreads(2).threadNamePrefix("reactor-contract")
+                .droppedErrorHandler(DROPPED::add).build();
     }
 
     @AfterAll
@@ -486,9 +489,8 @@ class ReactorSchedulerContractTest {
             threads.add(thread);
             reported.add(error.getMessage());
         });
-        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        // Moirai's threads have no handler of their own: the thread group passes to the default one
-        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> handled.add(error.getMessage()));
+        // the runtime's threads have the runtime's dropped-error handler as their uncaught-exception handler
+        DROPPED.clear();
         try {
             Scheduler s = scheduler(kind);
             Scheduler.Worker w = s.createWorker();
@@ -504,10 +506,10 @@ class ReactorSchedulerContractTest {
             await(after);
             awaitTerminated(s);
             assertThat(reported).containsExactlyInAnyOrder("bug 0", "bug 1", "bug 2", "bug 3");
+            DROPPED.forEach(error -> handled.add(error.getMessage()));
             assertThat(handled).as("the thread's handler saw them too").containsExactlyInAnyOrderElementsOf(reported);
             assertThat(threads).allSatisfy(t -> assertThat(t.getName()).startsWith("reactor-contract-"));
         } finally {
-            Thread.setDefaultUncaughtExceptionHandler(previous);
             Schedulers.resetOnHandleError("contract-task");
         }
     }
