@@ -71,6 +71,38 @@ class TimerTest {
         }
     }
 
+    /**
+     * A timer due after the one the I/O thread sleeps towards does not wake it (it is inserted when the
+     * thread wakes for the earlier one): it still counts as pending at once, and every timer fires, in
+     * deadline order, never early. A timer due before it wakes the thread.
+     */
+    @Test
+    void timersDueAfterTheDriversWakeUpAreBatchedAndStillFireInOrder() throws Exception {
+        try (Moirai moirai = runtime(uniquePrefix("t-batched"))) {
+            TaskHandle<Void> far = moirai.delay(HOUR);
+            awaitPendingTimers(moirai, 1);
+            long start = System.nanoTime();
+            TaskHandle<Void> first = moirai.delay(Duration.ofMillis(500));
+            awaitPendingTimers(moirai, 2); // the driver now sleeps towards 500 ms
+            List<TaskHandle<Void>> later = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                later.add(moirai.delay(Duration.ofMillis(500 + i)));
+            }
+            awaitPendingTimers(moirai, 102); // handed over: counted whether or not the driver inserted them yet
+            TaskHandle<Void> earlier = moirai.delay(Duration.ofMillis(5)); // before the driver's wake-up
+            earlier.join(WAIT);
+            assertThat(first.isFinished()).as("the 500 ms timer after the 5 ms one").isFalse();
+            first.join(WAIT);
+            for (int i = 0; i < later.size(); i++) {
+                later.get(i).join(WAIT);
+                assertThat(System.nanoTime() - start).as("timer %d never fires early", i + 1)
+                        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(501 + i));
+            }
+            far.cancel();
+            awaitPendingTimers(moirai, 0);
+        }
+    }
+
     @Test
     void concurrentDelaysNeverFireEarly() throws Exception {
         try (Moirai moirai = runtime(uniquePrefix("t-delay-conc"))) {

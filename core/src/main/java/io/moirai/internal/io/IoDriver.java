@@ -33,7 +33,8 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * enqueues, then swaps {@code nextWakeup} to {@code AWAKE} and calls {@link Selector#wakeup()} only if
  * it found the loop asleep. Both sides write then read (volatile), so either the loop sees the command
  * or the producer sees the sleeper: no command waits for a timeout, and {@code wakeup()} runs only
- * while the loop sleeps, never on the loop's own thread.
+ * while the loop sleeps, never on the loop's own thread. New timers ({@link #schedule}) go through a
+ * queue of their own and wake the loop only when due before the tick it sleeps towards.
  *
  * <p><b>Stop.</b> {@link #shutdown()} makes the loop end its turn, shut down every registered handler,
  * abandon every timer in the wheel and every queued command, and close the selector. A command handed
@@ -59,6 +60,8 @@ public final class IoDriver implements Runnable {
     private final Selector selector;
     private final DroppedErrors dropped;
     private final MessagePassingQueue<IoCommand> commands = new MpscUnboundedXaddArrayQueue<>(1024);
+    /** Timers handed over by {@link #schedule}, applied before the other commands of a turn. */
+    private final MessagePassingQueue<IoCommand> timers = new MpscUnboundedXaddArrayQueue<>(1024);
     private final TimerWheel wheel = new TimerWheel(Ticks.now());
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final Object abandonLock = new Object();
@@ -136,17 +139,29 @@ public final class IoDriver implements Runnable {
     }
 
     /**
-     * Hands a timer to the loop, waking it if it sleeps, so the timer is in the wheel (and counted by
-     * {@link #pendingTimers()}) at once rather than at the loop's next wake-up. Any thread.
+     * Hands a timer to the loop. Any thread. The loop is woken only if it sleeps towards a later tick
+     * than the timer's deadline (as a wheel timer batches insertions, and as Netty's event loop wakes
+     * only for an earlier deadline): otherwise it wakes by then anyway and inserts the timer before it
+     * fires anything, so a periodic re-arm or a later delay costs no system call on either side. The
+     * timer counts in {@link #pendingTimers()} from this call on.
+     *
+     * <p>Why no wake-up is lost: the producer enqueues, fences and reads {@code nextWakeup}; the loop
+     * publishes {@code nextWakeup} (volatile) and then looks at the queues once more before it blocks.
+     * Either the producer sees the tick the loop will wake at (and the timer is due no earlier), or the
+     * loop sees the timer.
      *
      * @param timer the timer, which inserts itself when applied
      */
     public void schedule(IoTimer timer) {
-        commands.offer(timer);
+        timers.offer(timer);
         if (terminated) {
             abandonQueued();
         } else if (!inLoop()) {
-            wakeup();
+            VarHandle.fullFence();
+            long wakeTick = nextWakeup;
+            if (wakeTick != AWAKE && timer.timerDeadline() < wakeTick) {
+                wakeup();
+            }
         }
     }
 
@@ -169,9 +184,9 @@ public final class IoDriver implements Runnable {
         return (int) REGISTRATIONS.getOpaque(this);
     }
 
-    /** @return timers in the wheel at the end of the loop's last turn */
+    /** @return timers in the wheel at the end of the loop's last turn, plus those handed over since */
     public long pendingTimers() {
-        return (long) PENDING_TIMERS.getOpaque(this);
+        return (long) PENDING_TIMERS.getOpaque(this) + timers.size();
     }
 
     // ------------------------------------------------------------------ loop thread
@@ -240,6 +255,7 @@ public final class IoDriver implements Runnable {
 
     private void loop() throws IOException {
         while (!stopping) {
+            timers.drain(applier, COMMANDS_PER_TURN);
             commands.drain(applier, COMMANDS_PER_TURN);
             if (!afterFlush.isEmpty()) {
                 selector.selectNow(dispatcher); // a selection operation releases the cancelled keys' channels
@@ -250,7 +266,7 @@ public final class IoDriver implements Runnable {
             PENDING_TIMERS.setOpaque(this, (long) wheel.size());
             long wakeTick = wheel.nextExpiration();
             NEXT_WAKEUP.setVolatile(this, wakeTick); // NEVER when the wheel is empty
-            if (!commands.isEmpty() || stopping) {
+            if (!commands.isEmpty() || !timers.isEmpty() || stopping) {
                 NEXT_WAKEUP.setOpaque(this, AWAKE);
                 selector.selectNow(dispatcher);
                 continue;
@@ -378,6 +394,9 @@ public final class IoDriver implements Runnable {
 
     private void drainAbandoning() {
         IoCommand c;
+        while ((c = timers.poll()) != null) {
+            abandon(c);
+        }
         while ((c = commands.poll()) != null) {
             abandon(c);
         }
