@@ -3,8 +3,6 @@ package io.moirai.rxjava3.internal;
 import io.reactivex.rxjava3.core.Scheduler;
 import io.reactivex.rxjava3.disposables.CompositeDisposable;
 import io.reactivex.rxjava3.disposables.Disposable;
-import io.reactivex.rxjava3.plugins.RxJavaPlugins;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Threads.</b> Every method may be called from any thread, concurrently.
  */
-final class LaneWorker extends Scheduler.Worker {
+final class LaneWorker extends DecoratingWorker {
 
     private final SerialWorker lane;
     private final CompositeDisposable tasks = new CompositeDisposable();
@@ -29,35 +27,13 @@ final class LaneWorker extends Scheduler.Worker {
         this.lane = lane;
     }
 
-    @Override
-    public Disposable schedule(Runnable run) {
-        Objects.requireNonNull(run, "run is null");
-        return scheduleDecorated(RxJavaPlugins.onSchedule(run), 0L);
-    }
-
-    @Override
-    public Disposable schedule(Runnable run, long delay, TimeUnit unit) {
-        Objects.requireNonNull(run, "run is null");
-        Objects.requireNonNull(unit, "unit is null");
-        return scheduleDecorated(RxJavaPlugins.onSchedule(run), delay <= 0L ? 0L : unit.toNanos(delay));
-    }
-
-    /** Fixed rate, one run at a time on the lane, as {@link SerialWorker#schedulePeriodically}. */
-    @Override
-    public Disposable schedulePeriodically(Runnable run, long initialDelay, long period, TimeUnit unit) {
-        Objects.requireNonNull(run, "run is null");
-        Objects.requireNonNull(unit, "unit is null");
-        PeriodicTask task = new PeriodicTask(RxJavaPlugins.onSchedule(run), unit.toNanos(period),
-                this::scheduleDecorated, this);
-        return task.start(unit.toNanos(initialDelay));
-    }
-
     /**
      * Schedules a task whose {@code onSchedule} hook was applied.
      *
      * @return the task, or {@link Disposable#disposed()} if this worker is disposed or the lane rejected it
      */
-    private Disposable scheduleDecorated(Runnable decorated, long delayNanos) {
+    @Override
+    Disposable scheduleDecorated(Runnable decorated, long delayNanos) {
         LaneTask task = new LaneTask(decorated, tasks);
         if (!tasks.add(task)) {
             return Disposable.disposed(); // this worker is disposed

@@ -7,7 +7,6 @@ import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +42,7 @@ import org.jctools.queues.MpscLinkedQueue;
  * <p><b>Threads.</b> Every method may be called from any thread, concurrently (the RxJava contract);
  * {@link #run()} only by the runtime, as the drain.
  */
-public final class SerialWorker extends Scheduler.Worker implements Runnable, Callable<Void> {
+public final class SerialWorker extends DecoratingWorker implements Runnable, Callable<Void> {
 
     /** The most tasks one drain runs before it hands its thread back to the runtime. */
     static final int TURN = 1024;
@@ -69,39 +68,13 @@ public final class SerialWorker extends Scheduler.Worker implements Runnable, Ca
         this.generation = generation;
     }
 
-    @Override
-    public Disposable schedule(Runnable run) {
-        Objects.requireNonNull(run, "run is null");
-        return scheduleDecorated(RxJavaPlugins.onSchedule(run), 0L);
-    }
-
-    @Override
-    public Disposable schedule(Runnable run, long delay, TimeUnit unit) {
-        Objects.requireNonNull(run, "run is null");
-        Objects.requireNonNull(unit, "unit is null");
-        return scheduleDecorated(RxJavaPlugins.onSchedule(run), delay <= 0L ? 0L : unit.toNanos(delay));
-    }
-
-    /**
-     * Fixed rate on Moirai's timers, one run at a time on this worker (see {@link PeriodicTask});
-     * overridden so that no run starts after the returned {@code Disposable} was disposed and the
-     * {@code onSchedule} hook is applied once, not once per run.
-     */
-    @Override
-    public Disposable schedulePeriodically(Runnable run, long initialDelay, long period, TimeUnit unit) {
-        Objects.requireNonNull(run, "run is null");
-        Objects.requireNonNull(unit, "unit is null");
-        PeriodicTask task = new PeriodicTask(RxJavaPlugins.onSchedule(run), unit.toNanos(period),
-                this::scheduleDecorated, this);
-        return task.start(unit.toNanos(initialDelay));
-    }
-
     /**
      * Schedules a task whose {@code onSchedule} hook was applied.
      *
      * @param delayNanos zero or negative: as soon as possible
      * @return the task, or {@link Disposable#disposed()} if this worker is disposed or rejected it
      */
+    @Override
     Disposable scheduleDecorated(Runnable decorated, long delayNanos) {
         if (generation.isDisposed()) {
             return scheduler.reject();
