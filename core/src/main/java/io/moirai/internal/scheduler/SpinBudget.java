@@ -36,9 +36,12 @@ final class SpinBudget {
     private long window = MIN_NANOS;
     private long parkedAt;
 
-    /** @return how long the current search may spin, in nanoseconds */
-    long window() {
-        return window;
+    /**
+     * @param alone whether every other worker is parked (see "Only on a quiet runtime")
+     * @return how long the current search may spin, in nanoseconds
+     */
+    long window(boolean alone) {
+        return alone ? window : MIN_NANOS;
     }
 
     /** The worker is about to park. */

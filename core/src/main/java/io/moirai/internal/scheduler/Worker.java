@@ -261,11 +261,9 @@ final class Worker implements Runnable {
             if (scheduler.isShutdown()) {
                 return null;
             }
-            // bounded spin: at most the budget's window (5 to 50 µs by default) of rounds, then the caller
-            // parks; the wide window only while every other worker is parked, since a busy worker (or
-            // the thread feeding it) may need the core this spin would take
+            // bounded spin: at most the budget's window (5 to 50 µs by default) of rounds, then the caller parks
             if (round == 0) {
-                deadline = System.nanoTime() + (scheduler.idle.unparked() <= 1 ? spin.window() : SpinBudget.MIN_NANOS);
+                deadline = System.nanoTime() + spin.window(scheduler.idle.unparked() <= 1);
             } else if (System.nanoTime() - deadline > 0) {
                 return null;
             }
