@@ -11,9 +11,9 @@ import reactor.core.Exceptions;
  * a delay. Its states are {@link TaskState}'s; it is registered with its scheduler's {@link Lifetime}
  * from scheduling until it ended.
  *
- * <p>{@code handle} is the Moirai job that will run it: the timer until it fires, then (blocking
- * scheduler only) the blocking task. Disposing the task while it waits cancels that job, so a timer
- * holds nothing once disposed.
+ * <p>Its published job ({@link TaskState#publishJob}) is the Moirai job that will run it: the timer
+ * until it fires, then (blocking scheduler only) the blocking task. Disposing the task while it waits
+ * cancels that job, so a timer holds nothing once disposed.
  *
  * <p>Threads: {@code dispose} any thread; {@code run} on the runtime's threads, once.
  */
@@ -21,7 +21,6 @@ final class DirectTask extends TaskState implements Lifetime.Tracked {
 
     private final Lifetime lifetime;
     private final Runnable task;
-    private volatile TaskHandle<?> handle;
 
     private DirectTask(Lifetime lifetime, Runnable task) {
         super(lifetime.scheduler.dispatch().blocking());
@@ -52,16 +51,8 @@ final class DirectTask extends TaskState implements Lifetime.Tracked {
             t.dispose();
             throw Exceptions.failWithRejected(shutDown);
         }
-        t.publish(h);
+        t.publishJob(h);
         return t;
-    }
-
-    /** Stores the job; cancels it if the task was disposed before the job was known. */
-    private void publish(TaskHandle<?> h) {
-        handle = h;
-        if (isDisposed()) {
-            h.cancel(); // nothing if it already ran
-        }
     }
 
     /** Blocking scheduler: the timer fired on a compute worker; move to the blocking pool. */
@@ -76,7 +67,7 @@ final class DirectTask extends TaskState implements Lifetime.Tracked {
             dispose();
             return;
         }
-        publish(h);
+        publishJob(h);
     }
 
     @Override
@@ -84,14 +75,6 @@ final class DirectTask extends TaskState implements Lifetime.Tracked {
         if (beginRun()) {
             TaskErrors.run(task);
             endRun(DONE);
-        }
-    }
-
-    @Override
-    void cancelPending() {
-        TaskHandle<?> h = handle;
-        if (h != null) {
-            h.cancel();
         }
     }
 

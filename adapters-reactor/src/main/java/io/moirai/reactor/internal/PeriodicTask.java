@@ -30,8 +30,6 @@ final class PeriodicTask extends TaskState implements Lifetime.Tracked {
     private final long startNanos;
     private final long periodNanos;
     private long runs; // the runs are serial: touched by one thread at a time
-    /** The timer of the next run, or (directly on the scheduler) the job running it. */
-    private volatile TaskHandle<?> timer;
 
     private PeriodicTask(Lifetime lifetime, SerialWorker worker, Runnable task, long startNanos, long periodNanos) {
         super(lifetime.scheduler.dispatch().blocking()); // a worker's runs are on its scheduler's threads too
@@ -76,14 +74,8 @@ final class PeriodicTask extends TaskState implements Lifetime.Tracked {
             fire();
             return;
         }
-        publish(lifetime.scheduler.dispatch().later(delayNanos, TimeUnit.NANOSECONDS, this::fire));
-    }
-
-    private void publish(TaskHandle<?> h) {
-        timer = h;
-        if (isDisposed()) {
-            h.cancel();
-        }
+        // the published job: the timer of the next run, or (directly on the scheduler) the job running it
+        publishJob(lifetime.scheduler.dispatch().later(delayNanos, TimeUnit.NANOSECONDS, this::fire));
     }
 
     /** A run is due: queue it on the worker, or run it on the runtime's threads. */
@@ -102,7 +94,7 @@ final class PeriodicTask extends TaskState implements Lifetime.Tracked {
             dispose();
             return;
         }
-        publish(h);
+        publishJob(h);
     }
 
     @Override
@@ -120,14 +112,6 @@ final class PeriodicTask extends TaskState implements Lifetime.Tracked {
             arm(Math.max(0L, due - System.nanoTime()));
         } catch (RejectedExecutionException shutDown) {
             dispose();
-        }
-    }
-
-    @Override
-    void cancelPending() {
-        TaskHandle<?> h = timer;
-        if (h != null) {
-            h.cancel();
         }
     }
 

@@ -127,10 +127,7 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
             t.dispose();
             throw Exceptions.failWithRejected(shutDown);
         }
-        t.timer = h;
-        if (t.isDisposed()) {
-            h.cancel();
-        }
+        t.publishJob(h);
         return t;
     }
 
@@ -343,8 +340,6 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
         private final SerialWorker worker;
         private final Runnable task;
         private final boolean delayedTask;
-        /** Delayed tasks only: the timer that moves it to the queue. */
-        volatile TaskHandle<?> timer;
         /** Delayed tasks only: when it is due, and its place among equal deadlines (set before it is shared). */
         long deadline;
         long seq;
@@ -370,10 +365,7 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
 
         @Override
         void cancelPending() {
-            TaskHandle<?> h = timer;
-            if (h != null) {
-                h.cancel();
-            }
+            super.cancelPending(); // a delayed task's timer, which would move it to the queue
             if (delayedTask) {
                 worker.forget(this);
             }

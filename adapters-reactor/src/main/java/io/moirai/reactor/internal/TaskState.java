@@ -1,5 +1,6 @@
 package io.moirai.reactor.internal;
 
+import io.moirai.task.TaskHandle;
 import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -50,13 +51,36 @@ abstract sealed class TaskState implements Disposable, Runnable
     @SuppressWarnings("unused") private volatile int state;
     /** The running thread: written before the claim's CAS (which publishes it), interruptible tasks only. */
     private Thread runner;
+    /** The Moirai job standing for the task while it waits: see {@link #publishJob}. */
+    private volatile TaskHandle<?> job;
 
     TaskState(boolean interruptible) {
         this.interruptible = interruptible;
     }
 
-    /** Cancelled while waiting: release its timer or pending job (before {@link #ended()}). */
-    abstract void cancelPending();
+    /**
+     * Cancelled while waiting: cancels the Moirai job that stands for it (its timer, or the queued job
+     * that will run it), before {@link #ended()}. Subclasses that hold more release it too.
+     */
+    void cancelPending() {
+        TaskHandle<?> h = job;
+        if (h != null) {
+            h.cancel();
+        }
+    }
+
+    /**
+     * Records the Moirai job that stands for this task while it waits (a timer, then possibly the
+     * blocking job that runs it); cancels it at once if the task was disposed before the job was known.
+     *
+     * @param h the job
+     */
+    final void publishJob(TaskHandle<?> h) {
+        job = h;
+        if (isDisposed()) {
+            h.cancel(); // nothing if it already ran
+        }
+    }
 
     /** Terminal with no run in progress: forget it (exactly once). */
     abstract void ended();
