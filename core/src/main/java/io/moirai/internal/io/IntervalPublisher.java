@@ -70,7 +70,7 @@ public final class IntervalPublisher implements Publisher<Long> {
      * drain (one at a time, by {@code wip}) runs on a compute worker: it emits the slot, then empties
      * it, so the driver never fills it while {@code onNext} runs. Errors ({@code §3.9}, shutdown) go
      * through the same drain. {@code cancel} sets {@code cancelled} and hands the timer to the driver,
-     * which removes it.
+     * which removes it at its next turn ({@link IoDriver#unschedule}).
      */
     static final class Ticker implements Subscription, IoTimer {
 
@@ -121,7 +121,7 @@ public final class IntervalPublisher implements Publisher<Long> {
         public void cancel() {
             if (!cancelled) {
                 cancelled = true;
-                driver.execute(this); // the driver removes the timer (§3.13: the drain drops the subscriber)
+                driver.unschedule(this); // the driver removes the timer (§3.13: the drain drops the subscriber)
                 signal();
             }
         }
@@ -130,7 +130,7 @@ public final class IntervalPublisher implements Publisher<Long> {
             if (error == null) {
                 error = e;
             }
-            driver.execute(this);
+            driver.unschedule(this);
             signal();
         }
 
@@ -205,7 +205,7 @@ public final class IntervalPublisher implements Publisher<Long> {
                                 // §2.13: the subscriber is broken; stop its timer
                                 downstream = null;
                                 cancelled = true;
-                                driver.execute(this);
+                                driver.unschedule(this);
                                 driver.dropped().report(t);
                             }
                         }

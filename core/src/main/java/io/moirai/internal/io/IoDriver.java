@@ -33,8 +33,15 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * enqueues, then swaps {@code nextWakeup} to {@code AWAKE} and calls {@link Selector#wakeup()} only if
  * it found the loop asleep. Both sides write then read (volatile), so either the loop sees the command
  * or the producer sees the sleeper: no command waits for a timeout, and {@code wakeup()} runs only
- * while the loop sleeps, never on the loop's own thread. New timers ({@link #schedule}) go through a
- * queue of their own and wake the loop only when due before the tick it sleeps towards.
+ * while the loop sleeps, never on the loop's own thread.
+ *
+ * <p><b>Timers</b> go through a queue of their own and are batched as a wheel timer batches them: a new
+ * timer ({@link #schedule}) wakes the loop only when due before the tick it sleeps towards, a
+ * cancelled one ({@link #unschedule}) not at all, and either wakes it once {@value #TIMER_BATCH}
+ * hand-overs have queued up: cancelling costs no system call, a later timer costs none, and what a
+ * sleeping loop has queued stays bounded. {@link #pendingTimers()} is the wheel's size as of the loop's last turn plus the
+ * hand-overs queued since, and nudges a sleeping loop that has some queued, so that it settles
+ * within a turn of the loop without anyone paying for an exact count on every schedule and cancel.
  *
  * <p><b>Stop.</b> {@link #shutdown()} makes the loop end its turn, shut down every registered handler,
  * abandon every timer in the wheel and every queued command, and close the selector. A command handed
@@ -49,18 +56,20 @@ public final class IoDriver implements Runnable {
     private static final long NEVER = Long.MAX_VALUE;
     /** Commands applied per turn at most, so timers and ready keys are not starved by a flood. */
     private static final int COMMANDS_PER_TURN = 4096;
+    /** Timer hand-overs that may queue up for a sleeping loop before a cancellation wakes it. */
+    static final int TIMER_BATCH = 1024;
     /** Size of the loop's read buffer, which handlers read into before copying out exactly what came. */
     public static final int READ_BUFFER_SIZE = 64 * 1024;
 
     private static final VarHandle NEXT_WAKEUP = VarHandles.field(MethodHandles.lookup(), "nextWakeup", long.class);
     private static final VarHandle REGISTRATIONS = VarHandles.field(MethodHandles.lookup(), "registrations", int.class);
-    private static final VarHandle PENDING_TIMERS = VarHandles.field(MethodHandles.lookup(), "pendingTimers", long.class);
+    private static final VarHandle WHEEL_SIZE = VarHandles.field(MethodHandles.lookup(), "wheelSize", long.class);
 
     private final Thread thread;
     private final Selector selector;
     private final DroppedErrors dropped;
     private final MessagePassingQueue<IoCommand> commands = new MpscUnboundedXaddArrayQueue<>(1024);
-    /** Timers handed over by {@link #schedule}, applied before the other commands of a turn. */
+    /** Timers handed over by {@link #schedule} and {@link #unschedule}, applied before the other commands. */
     private final MessagePassingQueue<IoCommand> timers = new MpscUnboundedXaddArrayQueue<>(1024);
     private final TimerWheel wheel = new TimerWheel(Ticks.now());
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
@@ -76,8 +85,9 @@ public final class IoDriver implements Runnable {
     /** Loop thread writes (opaque), any thread reads. */
     @SuppressWarnings("unused")
     private volatile int registrations;
+    /** The wheel's size at the end of the loop's last turn: loop thread writes (opaque), any thread reads. */
     @SuppressWarnings("unused")
-    private volatile long pendingTimers;
+    private volatile long wheelSize;
     /** Loop thread only: set while dispatching keys right after a blocking select. */
     private boolean justWoke;
     /** Loop thread: callbacks waiting for the selector to forget cancelled keys (see {@link #afterKeysFlushed}). */
@@ -141,8 +151,9 @@ public final class IoDriver implements Runnable {
     /**
      * Hands a timer to the loop. Any thread. The loop is woken only if it sleeps towards a later tick
      * than the timer's deadline (as a wheel timer batches insertions, and as Netty's event loop wakes
-     * only for an earlier deadline): otherwise it wakes by then anyway and inserts the timer before it
-     * fires anything, so a periodic re-arm or a later delay costs no system call on either side. The
+     * only for an earlier deadline), or if {@value #TIMER_BATCH} hand-overs have queued up: otherwise
+     * it wakes by then anyway and inserts the timer before it fires anything, so a periodic re-arm or
+     * a later delay costs no system call on either side. The
      * timer counts in {@link #pendingTimers()} from this call on.
      *
      * <p>Why no wake-up is lost: the producer enqueues, fences and reads {@code nextWakeup}; the loop
@@ -159,14 +170,34 @@ public final class IoDriver implements Runnable {
         } else if (!inLoop()) {
             VarHandle.fullFence();
             long wakeTick = nextWakeup;
-            if (wakeTick != AWAKE && timer.timerDeadline() < wakeTick) {
+            if (wakeTick != AWAKE && (timer.timerDeadline() < wakeTick || timers.size() >= TIMER_BATCH)) {
                 wakeup();
             }
         }
     }
 
+    /**
+     * Hands an ended timer to the loop so that its wheel lets go of it, without waking the loop: it
+     * applies the removal at its next turn, which comes when the next timer is due, when anything
+     * else wakes it, or when {@value #TIMER_BATCH} timer hand-overs have queued up, whichever is
+     * first (as a wheel timer collects cancellations for its next tick). Any thread (the loop itself
+     * may call {@link #removeTimer} instead).
+     *
+     * @param timer a timer that has ended (its {@code apply} removes it)
+     */
+    public void unschedule(IoTimer timer) {
+        timers.offer(timer);
+        if (terminated) {
+            abandonQueued();
+        } else if (!inLoop() && nextWakeup != AWAKE && timers.size() >= TIMER_BATCH) {
+            wakeup(); // bounds what a sleeping loop holds; a racing sleeper is woken by the next one
+        }
+    }
+
+    /** Wakes the loop if it sleeps. Call after handing over what it must see (see the class comment). */
     private void wakeup() {
-        if ((long) NEXT_WAKEUP.getAndSet(this, AWAKE) != AWAKE) {
+        VarHandle.fullFence(); // the hand-over, then the read of nextWakeup
+        if (nextWakeup != AWAKE && (long) NEXT_WAKEUP.getAndSet(this, AWAKE) != AWAKE) {
             selector.wakeup();
         }
     }
@@ -184,9 +215,19 @@ public final class IoDriver implements Runnable {
         return (int) REGISTRATIONS.getOpaque(this);
     }
 
-    /** @return timers in the wheel at the end of the loop's last turn, plus those handed over since */
+    /**
+     * Timers in the wheel at the end of the loop's last turn, plus the timer hand-overs queued since
+     * (a timer cancelled meanwhile counts until the loop has applied its removal). A loop sleeping
+     * with hand-overs queued is woken, so a caller polling this sees it settle within one turn.
+     *
+     * @return the number of pending timers, as described
+     */
     public long pendingTimers() {
-        return (long) PENDING_TIMERS.getOpaque(this) + timers.size();
+        int queued = timers.size();
+        if (queued > 0 && !terminated && !inLoop()) {
+            wakeup();
+        }
+        return (long) WHEEL_SIZE.getOpaque(this) + queued;
     }
 
     // ------------------------------------------------------------------ loop thread
@@ -263,7 +304,7 @@ public final class IoDriver implements Runnable {
             }
             long now = System.nanoTime();
             wheel.advance(Ticks.floor(now), expirer);
-            PENDING_TIMERS.setOpaque(this, (long) wheel.size());
+            WHEEL_SIZE.setOpaque(this, (long) wheel.size());
             long wakeTick = wheel.nextExpiration();
             NEXT_WAKEUP.setVolatile(this, wakeTick); // NEVER when the wheel is empty
             if (!commands.isEmpty() || !timers.isEmpty() || stopping) {
@@ -345,7 +386,7 @@ public final class IoDriver implements Runnable {
             }
         }
         wheel.clear(e -> abandon((IoCommand) e));
-        PENDING_TIMERS.setOpaque(this, 0L);
+        WHEEL_SIZE.setOpaque(this, 0L);
         synchronized (abandonLock) {
             terminated = true;
             drainAbandoning();

@@ -17,8 +17,9 @@ import java.util.concurrent.RejectedExecutionException;
  * the driver calls {@link #expire()}: a {@code schedule} task is submitted to the compute workers; a
  * {@code delay} completes right there if nobody observes it yet, or is submitted too, so observers'
  * code (subscribers, future stages) runs on a worker and not on the I/O thread. Cancelling marks the
- * task cancelled (the usual CAS) and hands it to the driver again, which then removes it from the
- * wheel: applying the command is idempotent (insert if live and not in the wheel, remove if finished).
+ * task cancelled (the usual CAS) and hands it to the driver again without waking it
+ * ({@link IoDriver#unschedule}), which removes it from the wheel at its next turn: applying the
+ * command is idempotent (insert if live and not in the wheel, remove if finished).
  * A driver that stops abandons the timer: the task ends cancelled.
  *
  * <p>Threads: the link fields belong to the driver thread; the rest is {@link TaskCore}'s protocol.
@@ -103,7 +104,7 @@ public final class TimerTask<T> extends TaskCore<T> implements IoTimer {
             if (driver.inLoop()) {
                 driver.removeTimer(this);
             } else {
-                driver.execute(this); // wakes the driver if it sleeps, so the wheel lets go at once
+                driver.unschedule(this); // batched: the wheel lets go at the driver's next turn
             }
         }
     }
