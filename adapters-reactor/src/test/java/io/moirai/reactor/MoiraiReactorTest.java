@@ -142,4 +142,24 @@ class MoiraiReactorTest {
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(sum[0]).isEqualTo(IntStream.range(0, 100_000).filter(x -> x % 2 == 0).asLongStream().sum());
     }
+
+    @Test
+    void toSubscriberFeedsAChannelAsReactorsOwnSubscriberInOrderWithBackpressure() throws Exception {
+        Channel<Integer> ch = Channel.bounded(moirai, 32);
+        reactor.core.CoreSubscriber<Integer> feed = MoiraiReactor.toSubscriber(ch);
+        java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
+        Flux.range(0, 100_000).doOnRequest(requested::addAndGet).subscribe(feed);
+        java.util.List<Integer> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        long[] maxAhead = {0};
+        CountDownLatch done = new CountDownLatch(1);
+        MoiraiReactor.toFlux(ch.receiver()).doOnComplete(done::countDown).subscribe(x -> {
+            maxAhead[0] = Math.max(maxAhead[0], requested.get() - (x + 1));
+            got.add(x);
+        });
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(got).containsExactlyElementsOf(IntStream.range(0, 100_000).boxed().toList());
+        assertThat(maxAhead[0]).as("requested ahead of the receiver").isLessThanOrEqualTo(64L);
+        assertThat(ch.isClosed()).isTrue();
+        assertThatThrownBy(() -> MoiraiReactor.toSubscriber(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("channel");
+    }
 }

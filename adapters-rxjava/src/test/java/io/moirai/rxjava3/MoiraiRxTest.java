@@ -313,6 +313,23 @@ class MoiraiRxTest {
     }
 
     @Test
+    void toSubscriberFeedsAChannelAsRxJavasOwnSubscriberInOrderWithBackpressure() {
+        Channel<Integer> channel = Channel.bounded(moirai, 32);
+        java.util.concurrent.atomic.AtomicLong requested = new java.util.concurrent.atomic.AtomicLong();
+        Flowable.range(0, 100_000).doOnRequest(requested::addAndGet).subscribe(MoiraiRx.toSubscriber(channel));
+        long[] maxAhead = {0};
+        TestSubscriber<Integer> subscriber = MoiraiRx.toFlowable(channel.receiver())
+                .doOnNext(x -> maxAhead[0] = Math.max(maxAhead[0], requested.get() - (x + 1)))
+                .test();
+        subscriber.awaitDone(WAIT, TimeUnit.SECONDS).assertValueCount(100_000).assertComplete();
+        for (int i = 0; i < 100_000; i++) {
+            assertThat(subscriber.values().get(i)).isEqualTo(i);
+        }
+        assertThat(maxAhead[0]).as("requested ahead of the receiver").isLessThanOrEqualTo(64L);
+        assertNpe(() -> MoiraiRx.toSubscriber(null), "channel");
+    }
+
+    @Test
     void flowableOfAFlowableIsItself() {
         Flowable<Integer> flowable = Flowable.just(1);
         assertThat(MoiraiRx.toFlowable(flowable)).isSameAs(flowable);

@@ -1,6 +1,8 @@
 package io.moirai.benchmarks;
 
 import io.moirai.Moirai;
+import io.moirai.reactor.MoiraiReactor;
+import io.moirai.rxjava3.MoiraiRx;
 import io.moirai.stream.Channel;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.FlowableSubscriber;
@@ -111,6 +113,10 @@ import reactor.util.concurrent.Queues;
  *       the receiver's subscriber runs on a compute worker. Reactor wraps a subscriber that is not its
  *       own {@code CoreSubscriber} in a {@code StrictSubscriber} (an atomic guard per item): a cost a
  *       user of this form pays. <b>The Moirai reference row for the source family.</b>
+ *   <li>{@link #moiraiFluxRangeAdapter}, {@link #moiraiFlowableRangeAdapter}: the same fed through
+ *       the adapters' {@code MoiraiReactor.toSubscriber(channel)} and {@code MoiraiRx.toSubscriber(channel)},
+ *       which each library takes as its own kind of subscriber, so it passes items without a
+ *       {@code StrictSubscriber}: what a Reactor or RxJava user of the adapters writes.
  *   <li>{@link #reactorRange}: {@code Flux.range(..).hide().publishOn(scheduler, 256)}, as
  *       BENCHMARKING.md prescribes.
  *   <li>{@link #rxjavaRange}: {@code Flowable.range(..).hide().observeOn(computation(), false, 256)}.
@@ -301,6 +307,26 @@ public class ChannelHandoffBenchmark {
         channel.receiver().subscribe(tally);
         Flux.range(0, ITEMS).subscribe(channel.asSubscriber());
         return tally.await("moiraiFluxRange", s::state);
+    }
+
+    /** Moirai: {@code Flux.range} feeds {@code MoiraiReactor.toSubscriber(channel)}; the receiver counts. */
+    @Benchmark
+    public Tally moiraiFluxRangeAdapter(MoiraiState s) throws InterruptedException {
+        Channel<Integer> channel = Channel.bounded(s.moirai, CAPACITY);
+        Tally tally = new Tally();
+        channel.receiver().subscribe(tally);
+        Flux.range(0, ITEMS).subscribe(MoiraiReactor.toSubscriber(channel));
+        return tally.await("moiraiFluxRangeAdapter", s::state);
+    }
+
+    /** Moirai: {@code Flowable.range} feeds {@code MoiraiRx.toSubscriber(channel)}; the receiver counts. */
+    @Benchmark
+    public Tally moiraiFlowableRangeAdapter(MoiraiState s) throws InterruptedException {
+        Channel<Integer> channel = Channel.bounded(s.moirai, CAPACITY);
+        Tally tally = new Tally();
+        channel.receiver().subscribe(tally);
+        Flowable.range(0, ITEMS).subscribe(MoiraiRx.toSubscriber(channel));
+        return tally.await("moiraiFlowableRangeAdapter", s::state);
     }
 
     // ---------------------------------------------------------------- Reactor

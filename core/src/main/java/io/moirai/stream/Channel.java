@@ -134,7 +134,11 @@ public final class Channel<T> {
      * into the channel with backpressure. The same subscriber is returned on every call, and it takes
      * one subscription at a time (a second {@code onSubscribe} is cancelled, §2.5). Its
      * {@code onComplete} closes the channel and its {@code onError} fails it; when the channel ends
-     * otherwise (closed by another producer, receiver cancelled) its subscription is cancelled.
+     * otherwise (closed by another producer, receiver cancelled) its subscription is cancelled. A
+     * source that sends more than it was asked for (§1.1) fails the channel with
+     * {@code IllegalStateException}. From Reactor or RxJava, prefer the adapters'
+     * {@code toSubscriber(channel)}, which the library takes as its own kind of subscriber (no per-item
+     * {@code StrictSubscriber} guard).
      *
      * @return the feeding subscriber
      */

@@ -365,6 +365,92 @@ class ChannelTest {
     }
 
     @Test
+    void aFeederSignalledFromAnotherThreadKeepsItsOrderAndStaysWithinTheCapacity() throws Exception {
+        int capacity = 16;
+        int n = 50_000;
+        Channel<Integer> ch = Channel.bounded(moirai, capacity);
+        java.util.concurrent.ExecutorService emitter = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            AtomicLong requested = new AtomicLong();
+            // emits on its own thread, never on the drain's: every item takes the signalling path
+            org.reactivestreams.Publisher<Integer> source = s -> s.onSubscribe(new org.reactivestreams.Subscription() {
+                int next;
+                long demand;
+
+                @Override
+                public void request(long k) {
+                    requested.addAndGet(k);
+                    emitter.execute(() -> {
+                        demand += k;
+                        while (demand > 0 && next < n) {
+                            demand--;
+                            s.onNext(next++);
+                        }
+                        if (next == n) {
+                            next++;
+                            s.onComplete();
+                        }
+                    });
+                }
+
+                @Override
+                public void cancel() {}
+            });
+            long[] maxAhead = {0};
+            CountingSubscriber<Integer> sub = new CountingSubscriber<>(3) {
+                @Override
+                public void onNext(Integer v) {
+                    maxAhead[0] = Math.max(maxAhead[0], requested.get() - (v + 1));
+                    super.onNext(v);
+                }
+            };
+            ch.receiver().subscribe(sub);
+            source.subscribe(ch.asSubscriber());
+            sub.await(WAIT);
+            assertThat(sub.completed()).isTrue();
+            assertThat(sub.values()).containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
+            assertThat(maxAhead[0]).as("requested ahead of the receiver").isLessThanOrEqualTo(2L * capacity);
+        } finally {
+            emitter.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSourceSendingMoreThanItWasAskedForFailsTheChannelAfterTheItemsThatFit() throws Exception {
+        int capacity = 8;
+        Channel<Integer> ch = Channel.bounded(moirai, capacity);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        // ignores demand (§1.1): pushes three buffers' worth at its first request
+        org.reactivestreams.Publisher<Integer> flood = s -> s.onSubscribe(new org.reactivestreams.Subscription() {
+            boolean sent;
+
+            @Override
+            public void request(long k) {
+                if (!sent) {
+                    sent = true;
+                    for (int i = 0; i < 3 * capacity; i++) {
+                        s.onNext(i);
+                    }
+                }
+            }
+
+            @Override
+            public void cancel() {
+                cancelled.countDown();
+            }
+        });
+        TestSubscriber<Integer> sub = new TestSubscriber<>(Long.MAX_VALUE);
+        flood.subscribe(ch.asSubscriber());
+        ch.receiver().subscribe(sub);
+        Throwable error = sub.awaitError();
+        assertThat(error).isInstanceOf(IllegalStateException.class).hasMessageContaining("§1.1");
+        assertThat(sub.values()).as("what fitted, in order").containsExactlyElementsOf(
+                IntStream.range(0, sub.values().size()).boxed().toList());
+        assertThat(sub.values().size()).isGreaterThanOrEqualTo(capacity);
+        assertThat(TestSupport.opensWithin(cancelled, WAIT)).as("the source is cancelled").isTrue();
+    }
+
+    @Test
     void theFeederRejectsNullSignals() {
         Channel<Integer> ch = Channel.bounded(moirai, 4);
         Subscriber<Integer> feeder = ch.asSubscriber();

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import org.jctools.queues.MpscArrayQueue;
 import org.jctools.queues.MpscLinkedQueue;
+import org.jctools.queues.SpscArrayQueue;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -38,6 +39,13 @@ import org.reactivestreams.Subscription;
  * the drain looks again. A producer that finds {@code TERMINATED} knows its item was delivered
  * exactly when it is no longer in the buffer (see {@code late}). So a send reports success exactly
  * when its item is delivered, even racing with {@code close}.
+ *
+ * <p><b>The feeding subscriber</b> ({@link #asSubscriber()}) is a single producer (§1.3), so its items
+ * go into a single-producer queue of their own, {@code Feeder.fed}, which the drain polls after
+ * {@code queue}: its own items stay in order, and no item of it pays the multi-producer queue's CAS.
+ * When the feeding source emits on the drain's own thread (a synchronous source answering the
+ * drain's {@code request}, the common case once the first batch has gone), an item costs two plain
+ * stores: the drain looks at the queue once the request returns, so no signal is needed either.
  *
  * <p><b>Threads.</b> Producers ({@code trySend}, {@code send}, {@code close}, {@code fail}, the
  * feeding subscriber's signals) from any thread; {@code request}/{@code cancel} from any thread;
@@ -95,6 +103,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
 
     // drain thread only
     private SendTask<T> stalled;
+    /** The thread running a drain turn now, else null: written only by that thread (see {@code Feeder.onNext}). */
+    private Thread drainThread;
     /** Items late producers found in the buffer after the drain ended (never delivered); guarded by itself. */
     private final java.util.List<T> leftovers = new java.util.ArrayList<>(0);
 
@@ -120,7 +130,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
 
     /** @return items in the buffer now, a snapshot (waiting sends not counted) */
     public int size() {
-        return queue.size();
+        Feeder f = feeder;
+        return queue.size() + (f == null ? 0 : f.fed.size());
     }
 
     // ------------------------------------------------------------------ producers
@@ -355,6 +366,15 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
 
     @Override
     boolean drain(int budget) {
+        drainThread = Thread.currentThread();
+        try {
+            return drainTurn(budget);
+        } finally {
+            drainThread = null;
+        }
+    }
+
+    private boolean drainTurn(int budget) {
         int left = budget;
         for (;;) {
             int st = state;
@@ -378,6 +398,7 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
             }
             @SuppressWarnings("unchecked")
             Subscriber<? super T> s = (Subscriber<? super T>) SUBSCRIBER.getVolatile(this);
+            SpscArrayQueue<T> fed = f0 == null ? null : f0.fed;
             long r = requested;
             long e = 0L;
             while (e != left) {
@@ -388,6 +409,9 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
                     }
                 }
                 T item = queue.poll();
+                if (item == null && fed != null) {
+                    item = fed.poll();
+                }
                 if (item == null) {
                     if (stalled == null && waiting == 0 || moveWaiters() == 0) {
                         break;
@@ -422,7 +446,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
                 }
             }
             st = state;
-            if ((st & (CLOSED | CANCELLED)) == CLOSED && stalled == null && waiting == 0 && queue.isEmpty()) {
+            if ((st & (CLOSED | CANCELLED)) == CLOSED && stalled == null && waiting == 0 && queue.isEmpty()
+                    && (fed == null || fed.isEmpty())) {
                 if (STATE.compareAndSet(this, st, st | TERMINATED)) {
                     complete(s);
                     return false;
@@ -455,7 +480,7 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         if (!attached) {
             return false;
         }
-        if (!queue.isEmpty()) {
+        if (!queue.isEmpty() || f != null && !f.fed.isEmpty()) {
             return requested != 0L;
         }
         // closed and empty: the stream can end (a sender still between counting and offering signals itself)
@@ -513,6 +538,10 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         }
         unregister();
         queue.clear();
+        Feeder fd = feeder;
+        if (fd != null) {
+            fd.fed.clear(); // the drain is the consumer: it may clear
+        }
         RuntimeException why = notOpen(CANCELLED);
         SendTask<T> claimed = stalled;
         stalled = null;
@@ -575,8 +604,15 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
      * read-modify-write per item). The drain requests more once
      * {@code capacity - buffered - waiting - outstanding} reaches three
      * quarters of the capacity (or the whole capacity when it is small), so requests go out in
-     * batches. An item that finds the buffer full (other producers took the room) waits like a
-     * {@code send}; memory stays within twice the capacity.
+     * batches. Items go into {@code fed}, which holds up to the capacity: the source is never asked
+     * for more than fits. An item that finds it full anyway (a source sending more than it was asked
+     * for, against §1.1) fails the channel with an {@code IllegalStateException}: the receiver ends
+     * with {@code onError} after what was sent before, and the source is cancelled.
+     *
+     * <p><b>Wake-ups.</b> On the drain's own thread ({@code drainThread}) an item needs no signal: the
+     * drain polls {@code fed} after the request that produced it returns. From any other thread the
+     * producer fences (its stores to {@code fed} are release stores, which a later volatile read may
+     * pass) and signals, the same Dekker pair as every other producer's.
      */
     private final class Feeder implements Subscriber<T> {
 
@@ -587,6 +623,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         private volatile long requestedTotal;
         @SuppressWarnings("unused") private volatile long received;
         final int limit = Math.max(1, capacity - (capacity >> 2));
+        /** This subscriber's items: it is the only producer (§1.3), the drain the only consumer. */
+        final SpscArrayQueue<T> fed = new SpscArrayQueue<>(Math.max(2, capacity));
 
         @Override
         public void onSubscribe(Subscription s) {
@@ -602,16 +640,26 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         @Override
         public void onNext(T item) {
             Objects.requireNonNull(item, "§2.13 violated: onNext(null)");
-            RECEIVED.setRelease(this, (long) RECEIVED.getOpaque(this) + 1L); // the only writer
             int st = state;
             if ((st & (CLOSED | CANCELLED)) != 0) {
+                countReceived();
                 return; // closed by another producer: dropped; the drain cancels this subscription
             }
-            if (waiting == 0 && queue.offerIfBelowThreshold(item, capacity)) {
-                afterOffer(st, item);
-            } else {
-                enqueueWaiter(new SendTask<>(scheduler, item), st);
+            if (!fed.offer(item)) {
+                countReceived();
+                // the source sent more than it was asked for: end the stream visibly, never reorder or drop
+                fail(new IllegalStateException("§1.1 violated: the source fed Channel.asSubscriber() more items than it requested"));
+                return;
             }
+            countReceived(); // after the offer: the drain reads received before fed's size (see freeToRequest)
+            if (drainThread != Thread.currentThread()) {
+                VarHandle.fullFence(); // the offer, then the reads of state and scheduled (Dekker)
+                afterOffer(st, item);
+            } // else a synchronous source answering the drain's request: the drain polls fed next
+        }
+
+        private void countReceived() {
+            RECEIVED.setRelease(this, (long) RECEIVED.getOpaque(this) + 1L); // the only writer
         }
 
         @Override
@@ -640,7 +688,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
             if (s == null || s == Subscriptions.CANCELLED) {
                 return 0L;
             }
-            return (long) capacity - queue.size() - waiting - (requestedTotal - received);
+            long outstanding = requestedTotal - received; // first: an item counted received is in fed already
+            return (long) capacity - outstanding - fed.size() - queue.size() - waiting;
         }
 
         /** The channel ended: stop the source. Drain thread. */
