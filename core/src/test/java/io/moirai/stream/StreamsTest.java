@@ -245,6 +245,80 @@ class StreamsTest {
     }
 
     @Test
+    void parallelMapOverFromIterableIteratesOnTheWorkersAndOnlyAWindowAheadOfTheSubscriber() throws Exception {
+        AtomicLong pulled = new AtomicLong();
+        java.util.Set<Boolean> onWorkers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Iterable<Integer> counted = () -> new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                onWorkers.add(Moirai.isComputeThread(Thread.currentThread()));
+                return i < 1_000_000;
+            }
+
+            @Override
+            public Integer next() {
+                pulled.incrementAndGet();
+                return i++;
+            }
+        };
+        TestSubscriber<Integer> sub = new TestSubscriber<>(1);
+        Streams.parallelMap(moirai, Streams.fromIterable(moirai, counted), x -> x + 1, 2).subscribe(sub);
+        sub.awaitValues(1);
+        assertThat(sub.valuesWithin(2, QUIET)).isFalse();
+        assertThat(pulled.get()).as("a bounded window, not the whole iterable").isLessThanOrEqualTo(1024L);
+        sub.request(3000);
+        sub.awaitValues(3001);
+        assertThat(sub.values()).containsExactlyElementsOf(IntStream.rangeClosed(1, 3001).boxed().toList());
+        assertThat(pulled.get()).as("at most a window ahead of what was emitted").isLessThanOrEqualTo(3001L + 1024L);
+        assertThat(onWorkers).containsExactly(true);
+        sub.cancel();
+    }
+
+    @Test
+    void parallelMapOverAFailingFromIterableDeliversTheItemsBeforeTheFailure() throws Exception {
+        Iterable<Integer> throwing = () -> new Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                if (i == 2000) {
+                    throw new IllegalStateException("iterator broke");
+                }
+                return i++;
+            }
+        };
+        CountingSubscriber<Integer> sub = new CountingSubscriber<>(Long.MAX_VALUE);
+        Streams.parallelMap(moirai, Streams.fromIterable(moirai, throwing), x -> x, 2).subscribe(sub);
+        sub.await(WAIT);
+        assertThat(sub.error()).hasMessage("iterator broke");
+        assertThat(sub.values()).containsExactlyElementsOf(IntStream.range(0, 2000).boxed().toList());
+
+        TestSubscriber<Integer> nulls = new TestSubscriber<>(10);
+        Streams.parallelMap(moirai, Streams.fromIterable(moirai, java.util.Arrays.asList(1, null, 3)), x -> x, 2).subscribe(nulls);
+        assertThat(nulls.awaitError()).isInstanceOf(NullPointerException.class).hasMessageContaining("§2.13");
+        assertThat(nulls.values()).containsExactly(1);
+
+        TestSubscriber<Integer> noIterator = new TestSubscriber<>(1);
+        Iterable<Integer> broken = () -> {
+            throw new NoSuchElementException("no iterator");
+        };
+        Streams.parallelMap(moirai, Streams.fromIterable(moirai, broken), x -> x, 2).subscribe(noIterator);
+        assertThat(noIterator.awaitError()).hasMessage("no iterator");
+
+        TestSubscriber<Integer> empty = new TestSubscriber<>(0);
+        Streams.parallelMap(moirai, Streams.fromIterable(moirai, List.<Integer>of()), x -> x, 2).subscribe(empty);
+        empty.awaitTerminal();
+        assertThat(empty.completions()).isEqualTo(1);
+    }
+
+    @Test
     void aMapperErrorCancelsTheSourceAndReachesTheSubscriber() throws Exception {
         RangeSource source = new RangeSource(Integer.MAX_VALUE);
         CountingSubscriber<Integer> sub = new CountingSubscriber<>(Long.MAX_VALUE);

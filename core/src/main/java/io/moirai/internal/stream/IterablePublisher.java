@@ -37,6 +37,23 @@ public final class IterablePublisher<T> implements Publisher<T> {
         }
     }
 
+    /**
+     * The items, for a consumer on the same runtime's workers that takes them straight from the
+     * iterator instead of subscribing ({@code parallelMap} does: it then needs no turn of this
+     * publisher's to move items). Such a consumer keeps this publisher's contract: one iterator per
+     * subscriber, advanced on the compute workers, one call at a time, only as far as its demand.
+     *
+     * @return the iterable this publisher iterates
+     */
+    Iterable<? extends T> items() {
+        return items;
+    }
+
+    /** @return the runtime whose workers iterate */
+    RuntimeCore runtime() {
+        return runtime;
+    }
+
     @Override
     public String toString() {
         return "Streams.fromIterable(" + items.getClass().getName() + ")";

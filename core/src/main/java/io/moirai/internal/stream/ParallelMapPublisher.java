@@ -49,6 +49,10 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         if (sub == null) {
             return;
         }
+        if (source instanceof IterablePublisher<? extends T> iterable && iterable.runtime() == runtime) {
+            sub.pullFrom(iterable.items()); // Moirai's own source: the drain takes its items itself
+            return;
+        }
         try {
             source.subscribe(sub.input);
         } catch (Throwable t) {
@@ -82,6 +86,12 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
      * publishing an item and starts a runner if fewer than {@code parallelism} run (a Dekker pair: no
      * item is left without a runner). Mapper calls in flight therefore never exceed
      * {@code parallelism}.
+     *
+     * <p><b>Pulling.</b> When the source is this runtime's own {@code Streams.fromIterable}, the map
+     * does not subscribe to it: the drain takes items straight from the iterator into the window
+     * (as far as the window has room, on the worker running the drain, as the publisher would), so
+     * no turn of the source's and no request hand-shake sits between a freed slot and the next item.
+     * An iterator that throws or yields null ends the map with that error, as a failing source would.
      *
      * <p><b>Errors.</b> A mapper that throws (or returns null, §2.13) stops the map: runners stop
      * taking items, the drain cancels the source, drops the window and signals {@code onError}.
@@ -139,6 +149,9 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         private long emitted;
         private long freed;
         private boolean done;
+        /** Pull mode: the iterable whose iterator the drain takes items from; null when subscribed. */
+        private volatile Iterable<? extends T> pullItems;
+        private java.util.Iterator<? extends T> pullIterator;
 
         MapSubscription(RuntimeCore runtime, Function<? super T, ? extends R> mapper, int parallelism,
                 Subscriber<? super R> downstream) {
@@ -289,6 +302,57 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             return false;
         }
 
+        // -------------------------------------------------------------- pulling
+
+        /** Takes items from {@code items}' iterator in the drain instead of subscribing to a source. */
+        void pullFrom(Iterable<? extends T> items) {
+            pullItems = items; // a volatile write before signal (see SerialDrain)
+            signal();          // the first turn fills the window (an empty iterable completes)
+        }
+
+        /**
+         * Drain thread, pull mode: fills the window's free slots from the iterator, publishing items as
+         * the source's {@code onNext} would, and starts runners for them; at the iterator's end (or
+         * its error) marks the source done.
+         */
+        private void pull() {
+            long i = received;
+            long end = emitted + window; // every slot up to here is free: emitted == consumed
+            try {
+                if (pullIterator == null) {
+                    pullIterator = pullItems.iterator();
+                    if (pullIterator == null) {
+                        throw new NullPointerException("the iterable returned a null iterator");
+                    }
+                }
+                while (i < end && !stopped()) {
+                    if (!pullIterator.hasNext()) {
+                        sourceDone = true;
+                        break;
+                    }
+                    T item = pullIterator.next();
+                    if (item == null) {
+                        throw new NullPointerException("§2.13: the iterable produced a null element");
+                    }
+                    SLOTS.setRelease(items, (int) i & mask, item);
+                    i++;
+                    if (runners < parallelism) {
+                        RECEIVED.setVolatile(this, i); // ordered before ensureRunner's reads (Dekker)
+                        ensureRunner();
+                    } else {
+                        // every runner is running: they see it; one that leaves meanwhile is
+                        // covered by the volatile publication and ensureRunner after the loop
+                        RECEIVED.setRelease(this, i);
+                    }
+                }
+            } catch (Throwable t) {
+                sourceError = t; // written before sourceDone, read after it
+                sourceDone = true;
+            }
+            RECEIVED.setVolatile(this, i);
+            ensureRunner();
+        }
+
         // -------------------------------------------------------------- drain
 
         @Override
@@ -340,7 +404,17 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             }
             emitted = idx;
             consumed = idx;
-            if (e != 0L) {
+            if (pullItems != null) {
+                if (!sourceDone && (received == 0L || window - (received - idx) >= limit)) {
+                    pull();
+                }
+                if (e != 0L) {
+                    produced(e);
+                    if (e == budget) {
+                        return true;
+                    }
+                }
+            } else if (e != 0L) {
                 produced(e);
                 freed += e;
                 Subscription up = upstream;
@@ -373,6 +447,9 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             if (sourceDone && idx == received) {
                 return true;
             }
+            if (pullItems != null && !sourceDone && (received == 0L || window - (received - idx) >= limit)) {
+                return true; // the window has room to pull into
+            }
             return requested() != 0L && SLOTS.getAcquire(results, (int) idx & mask) != null;
         }
 
@@ -388,6 +465,8 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             java.util.Arrays.fill(results, null);
             java.util.Arrays.fill(items, null); // a runner may still hold one item, briefly
             downstream = null;
+            pullItems = null; // §3.13
+            pullIterator = null;
             if (signal && s != null) {
                 terminate(s, err);
             }
