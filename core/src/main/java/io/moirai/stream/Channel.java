@@ -132,7 +132,10 @@ public final class Channel<T> {
      * A subscriber that feeds this channel: it requests as many items as the buffer holds, then more
      * as the receiver drains them, so a Reactor {@code Flux} or RxJava {@code Flowable} can produce
      * into the channel with backpressure. The same subscriber is returned on every call, and it takes
-     * one subscription at a time (a second {@code onSubscribe} is cancelled, §2.5). Its
+     * one source: a second {@code onSubscribe}, or one after the channel closed, is cancelled (§2.5)
+     * and an {@code IllegalStateException} saying so goes to the runtime's dropped-error handler, so a
+     * refused source is never dropped silently (to feed from several sources, merge them upstream,
+     * or {@code send} from each). Its
      * {@code onComplete} closes the channel and its {@code onError} fails it; when the channel ends
      * otherwise (closed by another producer, receiver cancelled) its subscription is cancelled. A
      * source that sends more than it was asked for (§1.1) fails the channel with

@@ -34,11 +34,13 @@ class ChannelTest {
 
     private Moirai moirai;
     private String prefix;
+    /** What reached the runtime's dropped-error handler. */
+    private final List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
         prefix = uniquePrefix("channel");
-        moirai = Moirai.builder().workerThreads(2).threadNamePrefix(prefix).build();
+        moirai = Moirai.builder().workerThreads(2).threadNamePrefix(prefix).droppedErrorHandler(dropped::add).build();
     }
 
     @AfterEach
@@ -354,6 +356,9 @@ class ChannelTest {
         first.subscribe(ch.asSubscriber());
         second.subscribe(ch.asSubscriber());
         assertThat(TestSupport.opensWithin(second.cancelled, WAIT)).as("§2.5").isTrue();
+        assertThat(dropped).as("the refused source is reported, not dropped silently")
+                .anySatisfy(e -> assertThat(e).isInstanceOf(IllegalStateException.class).hasMessageContaining("§2.5")
+                        .hasMessageContaining("asSubscriber"));
         TestSubscriber<Integer> sub = new TestSubscriber<>(2);
         ch.receiver().subscribe(sub);
         sub.awaitValues(2);
@@ -448,6 +453,42 @@ class ChannelTest {
                 IntStream.range(0, sub.values().size()).boxed().toList());
         assertThat(sub.values().size()).isGreaterThanOrEqualTo(capacity);
         assertThat(TestSupport.opensWithin(cancelled, WAIT)).as("the source is cancelled").isTrue();
+    }
+
+    @Test
+    void aFeedingSourceWhoseRequestThrowsEndsTheChannelWithThatErrorInsteadOfWedgingIt() throws Exception {
+        IllegalStateException broke = new IllegalStateException("request broke");
+        for (boolean receiverFirst : new boolean[] {true, false}) {
+            Channel<Integer> ch = Channel.bounded(moirai, 8);
+            assertThat(ch.trySend(-1)).isTrue();
+            CountDownLatch cancelled = new CountDownLatch(1);
+            org.reactivestreams.Publisher<Integer> brokenSource = s -> s.onSubscribe(new org.reactivestreams.Subscription() {
+                @Override
+                public void request(long n) {
+                    throw broke; // against §3.16
+                }
+
+                @Override
+                public void cancel() {
+                    cancelled.countDown();
+                    throw new IllegalStateException("cancel broke too"); // against §3.15: reported, not propagated
+                }
+            });
+            TestSubscriber<Integer> sub = new TestSubscriber<>(Long.MAX_VALUE);
+            if (receiverFirst) {
+                ch.receiver().subscribe(sub);
+                sub.awaitValues(1);
+            }
+            brokenSource.subscribe(ch.asSubscriber());
+            assertThat(TestSupport.opensWithin(cancelled, WAIT)).as("the broken source is cancelled").isTrue();
+            if (!receiverFirst) {
+                ch.receiver().subscribe(sub); // arrives after the channel ended: told all the same
+            }
+            assertThat(sub.awaitError()).as("receiver first: " + receiverFirst).isSameAs(broke);
+            assertThatThrownBy(() -> ch.trySend(1)).isInstanceOf(IllegalStateException.class).hasCause(broke);
+            assertThat(failureOf(ch.send(2))).isInstanceOf(IllegalStateException.class).hasCause(broke);
+        }
+        assertThat(dropped).as("the throwing cancel is reported").anySatisfy(e -> assertThat(e).hasMessage("cancel broke too"));
     }
 
     @Test

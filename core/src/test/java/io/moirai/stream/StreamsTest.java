@@ -319,6 +319,43 @@ class StreamsTest {
     }
 
     @Test
+    void aSourceWhoseRequestThrowsEndsTheMapWithThatError() throws Exception {
+        IllegalStateException broke = new IllegalStateException("request broke");
+        for (int failingRequest : new int[] {1, 2}) {
+            CountDownLatch cancelled = new CountDownLatch(1);
+            // emits synchronously what is asked for, but throws at request number failingRequest (§3.16)
+            Publisher<Integer> source = s -> s.onSubscribe(new org.reactivestreams.Subscription() {
+                int requests;
+                int next;
+
+                @Override
+                public void request(long n) {
+                    if (++requests == failingRequest) {
+                        throw broke;
+                    }
+                    for (long i = 0; i < n; i++) {
+                        s.onNext(next++);
+                    }
+                }
+
+                @Override
+                public void cancel() {
+                    cancelled.countDown();
+                }
+            });
+            CountingSubscriber<Integer> sub = new CountingSubscriber<>(Long.MAX_VALUE);
+            Streams.parallelMap(moirai, source, x -> x, 2).subscribe(sub);
+            sub.await(WAIT);
+            assertThat(sub.error()).as("request " + failingRequest + " throws").isSameAs(broke);
+            assertThat(sub.values()).containsExactlyElementsOf(IntStream.range(0, sub.values().size()).boxed().toList());
+            if (failingRequest == 2) {
+                assertThat(sub.values()).as("the first window arrived").isNotEmpty();
+                assertThat(TestSupport.opensWithin(cancelled, WAIT)).as("the source is cancelled").isTrue();
+            }
+        }
+    }
+
+    @Test
     void aMapperErrorCancelsTheSourceAndReachesTheSubscriber() throws Exception {
         RangeSource source = new RangeSource(Integer.MAX_VALUE);
         CountingSubscriber<Integer> sub = new CountingSubscriber<>(Long.MAX_VALUE);

@@ -60,6 +60,15 @@ public final class BlockingPool {
      * @throws java.util.concurrent.RejectedExecutionException after shutdown
      */
     public void submit(Job job) {
+        try {
+            enqueue(job);
+        } catch (RuntimeException refused) {
+            job.abandon(); // never queued: it ends here (cancelled), outside the lock
+            throw refused;
+        }
+    }
+
+    private void enqueue(Job job) {
         lock.lock();
         try {
             if (shutdown) {

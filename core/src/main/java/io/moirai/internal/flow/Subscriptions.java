@@ -59,6 +59,38 @@ public final class Subscriptions {
     }
 
     /**
+     * Cancels an upstream subscription whose {@code cancel} might throw (§3.15 says it must not): the
+     * throw is handed to {@code report}, so a broken upstream cannot stop the caller from ending its
+     * own stream.
+     *
+     * @param upstream the subscription to cancel
+     * @param report where a throw from {@code cancel} goes
+     */
+    public static void cancelQuietly(Subscription upstream, java.util.function.Consumer<? super Throwable> report) {
+        try {
+            upstream.cancel();
+        } catch (Throwable t) {
+            report.accept(t);
+        }
+    }
+
+    /**
+     * Refuses a subscription that a single-subscription subscriber cannot take (§2.5: it has an
+     * active one already, or it has ended): cancels it and reports an {@link IllegalStateException}
+     * naming the subscriber, so the refused source is never dropped silently.
+     *
+     * @param refused the subscription to cancel
+     * @param subscriber a description of the subscriber, for the message
+     * @param why why it cannot take the subscription
+     * @param report where the error (and a throw from {@code cancel}) goes
+     */
+    public static void refuse(Subscription refused, String subscriber, String why,
+            java.util.function.Consumer<? super Throwable> report) {
+        cancelQuietly(refused, report);
+        report.accept(new IllegalStateException("§2.5: " + subscriber + " " + why + "; the new subscription was cancelled"));
+    }
+
+    /**
      * Answers a second subscriber of a unicast publisher: {@code onSubscribe} then
      * {@code onError(IllegalStateException)}.
      *

@@ -271,21 +271,30 @@ public final class IntervalPublisher implements Publisher<Long> {
         private final Ticker ticker;
 
         Emit(Ticker ticker) {
+            super(ticker.scheduler);
             this.ticker = ticker;
         }
 
         @Override
         public void run() {
             if (casState(NEW, 1)) {
-                ticker.drain();
+                try {
+                    ticker.drain();
+                } finally {
+                    ended();
+                }
             }
         }
 
         @Override
         public boolean abandon() {
             if (casState(NEW, 1)) {
-                ticker.error = new CancellationException("the runtime shut down");
-                ticker.drain();
+                try {
+                    ticker.error = new CancellationException("the runtime shut down");
+                    ticker.drain();
+                } finally {
+                    ended();
+                }
                 return true;
             }
             return false;

@@ -174,7 +174,7 @@ public final class RuntimeCore {
                 scheduler.size(),
                 scheduler.parked(),
                 blocking.threadCount(),
-                scheduler.spawned() + blocking.submitted(),
+                scheduler.spawned(),
                 scheduler.completed(),
                 scheduler.steals(),
                 scheduler.queued() + blocking.queued(),

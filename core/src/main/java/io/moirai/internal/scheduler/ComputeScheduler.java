@@ -101,7 +101,8 @@ public final class ComputeScheduler {
      * so the job runs even if the caller then blocks waiting for it.
      *
      * @param job the job
-     * @throws RejectedExecutionException if the scheduler is shut down (the job will never run)
+     * @throws RejectedExecutionException if the scheduler is shut down: the job was abandoned (it
+     *     ended, a task cancelled) and will never run
      */
     public void submit(Job job) {
         submit(job, false);
@@ -114,7 +115,7 @@ public final class ComputeScheduler {
      * again at once); from other threads it is a plain submission.
      *
      * @param job the job
-     * @throws RejectedExecutionException if the scheduler is shut down
+     * @throws RejectedExecutionException if the scheduler is shut down: the job was abandoned
      */
     public void submitYielded(Job job) {
         submit(job, true);
@@ -122,11 +123,11 @@ public final class ComputeScheduler {
 
     private void submit(Job job, boolean yielded) {
         if (shutdown) {
-            throw rejected(); // never queued: the caller drops the job
+            job.abandon(); // never queued: it ends here (cancelled), as queued jobs do at shutdown
+            throw rejected();
         }
         Worker w = currentWorker();
         if (w == null) {
-            externalSpawned.increment();
             global.offer(job);
             notifyParked();
         } else if (yielded) {
@@ -251,8 +252,18 @@ public final class ComputeScheduler {
 
     // ------------------------------------------------------------ metrics
 
-    /** Counts a task that reached its end; cheap on a worker, a {@link LongAdder} elsewhere. */
-    public void countCompleted() {
+    /** Counts a job created (see {@link Job}); cheap on a worker, a {@link LongAdder} elsewhere. */
+    void countSpawned() {
+        Worker w = currentWorker();
+        if (w != null) {
+            w.countSpawned();
+        } else {
+            externalSpawned.increment();
+        }
+    }
+
+    /** Counts a job that ended (see {@link Job}); cheap on a worker, a {@link LongAdder} elsewhere. */
+    void countCompleted() {
         Worker w = currentWorker();
         if (w != null) {
             w.countCompleted();
@@ -261,7 +272,7 @@ public final class ComputeScheduler {
         }
     }
 
-    /** @return jobs submitted so far */
+    /** @return jobs created so far (see {@link Job}) */
     public long spawned() {
         long s = externalSpawned.sum();
         for (Worker w : workers) {
@@ -270,7 +281,7 @@ public final class ComputeScheduler {
         return s;
     }
 
-    /** @return tasks counted by {@link #countCompleted()} so far */
+    /** @return jobs that ended so far (see {@link Job}) */
     public long completed() {
         long s = externalCompleted.sum();
         for (Worker w : workers) {

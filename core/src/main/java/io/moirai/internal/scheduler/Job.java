@@ -7,6 +7,13 @@ import java.lang.invoke.VarHandle;
 /**
  * A unit of work the runtime's queues hold: a task or a fire-and-forget command.
  *
+ * <p><b>Metrics.</b> A job counts itself, in one place for every kind of job: spawned when it is
+ * created (the constructor), completed when it ends ({@link #ended()}, which each kind calls exactly
+ * once, at the transition its own CAS makes unique: a task's terminal state, a command's or a turn's
+ * end, an abandon). So {@code tasksSpawned - tasksCompleted} is the number of jobs in flight
+ * (queued, running, or waiting for a timer or an event), whether or not they ever passed through a
+ * queue, and a job seen in two queues at once (see below) is still counted once.
+ *
  * <p>Threads: {@link #run()} may be called more than once and from several threads (a job may sit in
  * a queue after a joiner ran it inline or after it was cancelled, and a worker's "next" slot may be
  * taken by its owner and a thief at once); a job claims itself with a CAS, so only the first call
@@ -19,9 +26,31 @@ public abstract class Job implements Runnable {
 
     private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
 
+    /** Where this job is counted; null for a job no runtime counts (tests). */
+    private final ComputeScheduler counts;
+
     /** The job's state machine, written only through {@link #casState} and {@link #setStateRelease}. */
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
+
+    /**
+     * Counts the job as spawned.
+     *
+     * @param counts the scheduler whose metrics count it, or null for a job no runtime counts (tests)
+     */
+    protected Job(ComputeScheduler counts) {
+        this.counts = counts;
+        if (counts != null) {
+            counts.countSpawned();
+        }
+    }
+
+    /** Counts the job as completed: call exactly once, when the job has ended, however it ended. */
+    protected final void ended() {
+        if (counts != null) {
+            counts.countCompleted();
+        }
+    }
 
     /** @return the job's state (volatile read) */
     public final int state() {

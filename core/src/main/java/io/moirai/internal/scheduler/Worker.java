@@ -109,7 +109,6 @@ final class Worker implements Runnable {
      * none is parked.)
      */
     void pushLocal(Job job) {
-        SPAWNED.setOpaque(this, (long) SPAWNED.getOpaque(this) + 1);
         Job prev = (Job) NEXT.get(this);
         NEXT.setRelease(this, job);
         if (prev == null || enqueue(prev)) {
@@ -123,7 +122,6 @@ final class Worker implements Runnable {
      * jobs already waiting, so that what it let go of runs first. Owner thread.
      */
     void pushYielded(Job job) {
-        SPAWNED.setOpaque(this, (long) SPAWNED.getOpaque(this) + 1);
         pushToQueue(job);
     }
 
@@ -335,7 +333,12 @@ final class Worker implements Runnable {
         }
     }
 
-    /** Owner only: counts a task completed on this worker. */
+    /** Owner only: counts a job created on this worker. */
+    void countSpawned() {
+        SPAWNED.setOpaque(this, (long) SPAWNED.getOpaque(this) + 1);
+    }
+
+    /** Owner only: counts a job that ended on this worker. */
     void countCompleted() {
         COMPLETED.setOpaque(this, (long) COMPLETED.getOpaque(this) + 1);
     }

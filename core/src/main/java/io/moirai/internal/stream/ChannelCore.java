@@ -90,6 +90,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
     private Throwable failure;
     /** Why the stream was cancelled from outside the subscriber: shutdown. */
     private volatile boolean shutDown;
+    /** Why the stream was cancelled from inside: a drain turn threw (see {@link #abort}). */
+    private volatile Throwable endError;
 
     @SuppressWarnings("unused") private volatile Subscriber<? super T> subscriber;
     /** {@code onSubscribe} returned: the drain may signal. */
@@ -286,6 +288,10 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
     }
 
     private IllegalStateException notOpen(int st) {
+        Throwable broken = endError;
+        if ((st & CANCELLED) != 0 && broken != null) {
+            return new IllegalStateException("the channel ended with an error: " + broken, broken);
+        }
         if ((st & CANCELLED) != 0) {
             return new IllegalStateException(shutDown
                     ? "the channel ended: the Moirai runtime shut down"
@@ -360,6 +366,20 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
     void shutDown() {
         shutDown = true;
         cancelInternal();
+    }
+
+    @Override
+    boolean abort(Throwable error) {
+        endError = error; // volatile: read by notOpen and tellSubscriber after the state change below
+        for (;;) {
+            int s = state;
+            if ((s & TERMINATED) != 0) {
+                return false; // it had ended: nobody left to tell
+            }
+            if ((s & CANCELLED) != 0 || STATE.compareAndSet(this, s, s | CANCELLED)) {
+                return releaseAll();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the drain
@@ -525,12 +545,17 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         terminate(s, failure);
     }
 
-    /** Cancelled or shut down: drop the buffer, end every waiting send, tell the subscriber if needed. */
-    private void releaseAll() {
+    /**
+     * Cancelled, shut down or aborted: drop the buffer, end every waiting send, tell the subscriber if
+     * needed.
+     *
+     * @return whether the subscriber was told an error
+     */
+    private boolean releaseAll() {
         for (;;) {
             int st = state;
             if ((st & TERMINATED) != 0) {
-                return;
+                return false;
             }
             if (STATE.compareAndSet(this, st, st | TERMINATED)) {
                 break;
@@ -560,28 +585,34 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         if (f != null) {
             f.cancelUpstream();
         }
-        tellSubscriber();
+        return tellSubscriber();
     }
 
     /**
      * The channel was cancelled or shut down: an attached subscriber that was not told yet hears the
      * reason, if there is one to tell, and its reference is dropped (§3.13). Drain thread.
+     *
+     * @return whether it was told an error
      */
-    private void tellSubscriber() {
+    private boolean tellSubscriber() {
         if (!attached) {
-            return; // a subscriber arriving later is told by the turn its subscribe signals
+            return false; // a subscriber arriving later is told by the turn its subscribe signals
         }
         @SuppressWarnings("unchecked")
         Subscriber<? super T> s = (Subscriber<? super T>) SUBSCRIBER.getAndSet(this, GONE); // §3.13
         if (s == null || s == GONE) {
-            return;
+            return false;
         }
         Throwable invalid = invalidRequest;
+        Throwable broken = endError;
         Throwable error = invalid != null ? invalid
+                : broken != null ? broken
                 : shutDown ? new CancellationException("the Moirai runtime shut down") : null;
         if (error != null) {
-            terminate(s, error); // §3.9 or shutdown; a plain cancel signals nothing (§3.7)
+            terminate(s, error); // §3.9, a broken turn or shutdown; a plain cancel signals nothing (§3.7)
+            return true;
         }
+        return false;
     }
 
     @Override
@@ -594,7 +625,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
 
     /**
      * The subscriber behind {@code asSubscriber()}: requests what the buffer can take, then more as
-     * the receiver drains. One subscription at a time (§2.5); its completion closes the channel, its
+     * the receiver drains. One subscription ever (§2.5: a second one, or one arriving after the
+     * channel closed, is cancelled and reported to the dropped-error handler); its completion closes the channel, its
      * error fails it.
      *
      * <p><b>Accounting.</b> What was requested upstream and has not arrived is
@@ -629,8 +661,13 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         @Override
         public void onSubscribe(Subscription s) {
             Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
-            if (isClosed() || !UPSTREAM.compareAndSet(this, null, s)) {
-                s.cancel(); // §2.5: one subscription at a time; a closed channel takes no more
+            if (isClosed()) {
+                Subscriptions.refuse(s, "Channel.asSubscriber()", "belongs to a channel that is closed", scheduler.dropped()::report);
+                return;
+            }
+            if (!UPSTREAM.compareAndSet(this, null, s)) {
+                Subscriptions.refuse(s, "Channel.asSubscriber()", "already has a source (merge sources upstream, "
+                        + "or send from each)", scheduler.dropped()::report);
                 return;
             }
             // the drain makes every request (so they are serial, §2.7), the first one included
@@ -696,7 +733,7 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         void cancelUpstream() {
             Subscription s = (Subscription) UPSTREAM.getAndSet(this, Subscriptions.CANCELLED);
             if (s != null && s != Subscriptions.CANCELLED) {
-                s.cancel();
+                Subscriptions.cancelQuietly(s, scheduler.dropped()::report);
             }
         }
 

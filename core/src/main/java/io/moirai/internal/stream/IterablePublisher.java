@@ -149,6 +149,17 @@ public final class IterablePublisher<T> implements Publisher<T> {
             return false;
         }
 
+        @Override
+        boolean abort(Throwable error) {
+            if (done) {
+                return false;
+            }
+            boolean told = downstream != null;
+            markCancelled();
+            finish(error, true);
+            return told;
+        }
+
         /** Ends the subscription once: signals the subscriber if asked, releases the references (§3.13). */
         private void finish(Throwable error, boolean signal) {
             done = true;

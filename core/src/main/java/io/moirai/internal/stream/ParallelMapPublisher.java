@@ -453,6 +453,18 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             return requested() != 0L && SLOTS.getAcquire(results, (int) idx & mask) != null;
         }
 
+        @Override
+        boolean abort(Throwable t) {
+            if (done) {
+                return false;
+            }
+            Subscriber<? super R> s = downstream;
+            ERROR.compareAndSet(this, null, t); // runners stop at their next item
+            markCancelled();
+            finish(s, t, true);
+            return s != null;
+        }
+
         /** Ends once: cancels the source unless it ended, drops the window, signals if asked. */
         private void finish(Subscriber<? super R> s, Throwable err, boolean signal) {
             done = true;
@@ -460,7 +472,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             Subscription up = upstream;
             upstream = Subscriptions.CANCELLED;
             if (!sourceDone && up != null && up != Subscriptions.CANCELLED) {
-                up.cancel(); // §3.13 the source stops before the subscriber hears the error
+                Subscriptions.cancelQuietly(up, scheduler.dropped()::report); // the source stops before the subscriber hears the error
             }
             java.util.Arrays.fill(results, null);
             java.util.Arrays.fill(items, null); // a runner may still hold one item, briefly
@@ -481,16 +493,22 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             public void onSubscribe(Subscription s) {
                 Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
                 if (upstream != null) {
-                    s.cancel(); // §2.5
+                    Subscriptions.refuse(s, "the input of Streams.parallelMap", "already has a source", scheduler.dropped()::report);
                     return;
                 }
                 upstream = s;
                 if (stopped()) {
                     upstream = Subscriptions.CANCELLED;
-                    s.cancel();
+                    Subscriptions.cancelQuietly(s, scheduler.dropped()::report);
                     return;
                 }
-                s.request(window);
+                try {
+                    s.request(window);
+                } catch (Throwable t) {
+                    // §3.16: request must return normally; a source that throws ends the map with it
+                    ERROR.compareAndSet(MapSubscription.this, null, t);
+                    signal();
+                }
             }
 
             @Override
@@ -536,6 +554,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         private final MapSubscription<?, ?> owner;
 
         Runner(MapSubscription<?, ?> owner) {
+            super(owner.scheduler);
             this.owner = owner;
         }
 
@@ -545,7 +564,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                 try {
                     owner.runLoop();
                 } finally {
-                    owner.scheduler.countCompleted();
+                    ended();
                 }
             }
         }
@@ -553,7 +572,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         @Override
         public boolean abandon() {
             if (casState(NEW, TAKEN)) {
-                owner.scheduler.countCompleted();
+                ended();
                 owner.shutDown(); // the runtime drops its queued jobs: the map ends cancelled
                 owner.signal();
                 return true;

@@ -30,9 +30,15 @@ import java.util.concurrent.RejectedExecutionException;
  * so one busy stream cannot hold a worker; the bounded poll is the only wait, and it is shorter than
  * the worker's own search before it parks.
  *
- * <p><b>Shutdown.</b> If the job cannot be submitted (the runtime is shut down) or a queued job is
- * abandoned, the thread that holds {@code scheduled == 1} calls {@link #shutDown()} and then runs the
- * turn inline, so the stream still ends (subclasses end it cancelled) and signals stay serial. A
+ * <p><b>A broken turn.</b> If {@link #drain(int)} throws (an upstream whose {@code request} or
+ * {@code cancel} threw, against §3.15 and §3.16, or a bug), the stream does not wedge: the turn calls
+ * {@link #abort(Throwable)}, which ends it at once with {@code onError}, releasing what it holds and
+ * failing waiting producers; the turn then lets go as an idle one does. The stream is terminated, so
+ * later turns have nothing to do but tell a subscriber that arrives afterwards.
+ *
+ * <p><b>Shutdown.</b> If the job cannot be submitted (the runtime is shut down: the scheduler then
+ * abandons it) or a queued job is abandoned, the thread that holds {@code scheduled == 1} calls
+ * {@link #shutDown()} and then runs the turn inline, so the stream still ends (subclasses end it cancelled) and signals stay serial. A
  * stream that is idle when the runtime shuts down learns of it through the runtime's shutdown hook,
  * which it holds while it is {@linkplain #register() registered}.
  *
@@ -122,9 +128,8 @@ abstract class SerialDrain {
                 scheduler.submit(new Turn(this));
             }
         } catch (RejectedExecutionException refused) {
-            // the runtime is shut down; we hold scheduled == 1, so this turn is serial with all others
-            shutDown();
-            turn(false);
+            // the runtime is shut down and the scheduler abandoned the turn, which ran it right here
+            // (Turn.abandon: shutDown, then the turn; we hold scheduled == 1, so it is serial)
         }
     }
 
@@ -140,9 +145,9 @@ abstract class SerialDrain {
             try {
                 more = drain(BUDGET);
             } catch (Throwable t) {
-                // drain() catches user code itself; this is a bug in the stream. Report, stop.
-                scheduler.dropped().report(t);
-                return;
+                endBroken(t); // the stream is over; let go as an idle turn does
+                more = false;
+                poll = false;
             }
             if (more) {
                 submit(true); // yield the worker to what waits behind us; scheduled stays 1
@@ -155,6 +160,20 @@ abstract class SerialDrain {
             if (!hasWork() || !SCHEDULED.compareAndSet(this, 0, 1)) {
                 return;
             }
+        }
+    }
+
+    /** A turn threw: end the stream with the error; report it if no subscriber could be told. */
+    private void endBroken(Throwable error) {
+        boolean told;
+        try {
+            told = abort(error);
+        } catch (Throwable t) {
+            error.addSuppressed(t);
+            told = false;
+        }
+        if (!told) {
+            scheduler.dropped().report(error);
         }
     }
 
@@ -193,6 +212,18 @@ abstract class SerialDrain {
     abstract boolean hasWork();
 
     /**
+     * A drain turn threw: end the stream now, whatever it holds. Deliver {@code onError(error)} to a
+     * subscriber that has not had a terminal signal (nothing buffered is delivered first), cancel
+     * upstream (reporting, not propagating, a {@code cancel} that throws), fail producers that wait,
+     * drop buffered items and unregister the shutdown hook. Called on the drain's thread, serial with
+     * every turn. Later turns must find nothing to do (but tell a subscriber that arrives later).
+     *
+     * @param error what the turn threw
+     * @return {@code true} if a subscriber received {@code onError(error)}; otherwise the caller reports it
+     */
+    abstract boolean abort(Throwable error);
+
+    /**
      * The runtime shut down: mark the stream so that the next {@link #drain(int)} ends it cancelled
      * (releasing what it holds). Any thread; idempotent; must not signal the subscriber itself.
      */
@@ -224,6 +255,7 @@ abstract class SerialDrain {
         private final SerialDrain owner;
 
         Turn(SerialDrain owner) {
+            super(owner.scheduler);
             this.owner = owner;
         }
 
@@ -233,7 +265,7 @@ abstract class SerialDrain {
                 try {
                     owner.turn(true);
                 } finally {
-                    owner.scheduler.countCompleted();
+                    ended();
                 }
             }
         }
@@ -245,7 +277,7 @@ abstract class SerialDrain {
                     owner.shutDown(); // the runtime drops its queued jobs: end the stream here
                     owner.turn(false);
                 } finally {
-                    owner.scheduler.countCompleted();
+                    ended();
                 }
                 return true;
             }

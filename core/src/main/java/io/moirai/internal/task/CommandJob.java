@@ -22,6 +22,7 @@ public final class CommandJob extends Job {
      * @param discarded counts commands abandoned at shutdown
      */
     public CommandJob(ComputeScheduler scheduler, Runnable command, LongAdder discarded) {
+        super(scheduler);
         this.scheduler = scheduler;
         this.command = command;
         this.discarded = discarded;
@@ -39,7 +40,7 @@ public final class CommandJob extends Job {
         } catch (Throwable t) {
             scheduler.dropped().report(t);
         } finally {
-            scheduler.countCompleted();
+            ended();
         }
     }
 
@@ -48,7 +49,7 @@ public final class CommandJob extends Job {
         if (casState(NEW, TAKEN)) {
             command = null;
             discarded.increment();
-            scheduler.countCompleted();
+            ended();
             return true;
         }
         return false;

@@ -64,6 +64,7 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     private volatile Object listeners;
 
     TaskCore(ComputeScheduler scheduler) {
+        super(scheduler);
         this.scheduler = scheduler;
     }
 
@@ -168,7 +169,7 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     }
 
     private void afterDone() {
-        scheduler.countCompleted();
+        ended(); // the terminal CAS before this call made it unique
         try {
             onTerminal();
         } catch (Throwable t) {

@@ -24,6 +24,7 @@ class LocalQueueTest {
         final AtomicIntegerArray runs;
 
         CountingJob(int id, AtomicIntegerArray runs) {
+            super(null); // no runtime counts it
             this.id = id;
             this.runs = runs;
         }

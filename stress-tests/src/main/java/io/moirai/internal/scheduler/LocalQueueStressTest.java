@@ -28,6 +28,7 @@ public final class LocalQueueStressTest {
         final int id;
 
         Marker(int id) {
+            super(null); // no runtime counts it
             this.id = id;
         }
 
