@@ -302,31 +302,29 @@ public class ChannelHandoffBenchmark {
     /** Moirai: {@code Flux.range} feeds {@code channel.asSubscriber()}; the receiver counts. */
     @Benchmark
     public Tally moiraiFluxRange(MoiraiState s) throws InterruptedException {
-        Channel<Integer> channel = Channel.bounded(s.moirai, CAPACITY);
-        Tally tally = new Tally();
-        channel.receiver().subscribe(tally);
-        Flux.range(0, ITEMS).subscribe(channel.asSubscriber());
-        return tally.await("moiraiFluxRange", s::state);
+        return feedChannel(s, "moiraiFluxRange", ch -> Flux.range(0, ITEMS).subscribe(ch.asSubscriber()));
     }
 
     /** Moirai: {@code Flux.range} feeds {@code MoiraiReactor.toSubscriber(channel)}; the receiver counts. */
     @Benchmark
     public Tally moiraiFluxRangeAdapter(MoiraiState s) throws InterruptedException {
-        Channel<Integer> channel = Channel.bounded(s.moirai, CAPACITY);
-        Tally tally = new Tally();
-        channel.receiver().subscribe(tally);
-        Flux.range(0, ITEMS).subscribe(MoiraiReactor.toSubscriber(channel));
-        return tally.await("moiraiFluxRangeAdapter", s::state);
+        return feedChannel(s, "moiraiFluxRangeAdapter", ch -> Flux.range(0, ITEMS).subscribe(MoiraiReactor.toSubscriber(ch)));
     }
 
     /** Moirai: {@code Flowable.range} feeds {@code MoiraiRx.toSubscriber(channel)}; the receiver counts. */
     @Benchmark
     public Tally moiraiFlowableRangeAdapter(MoiraiState s) throws InterruptedException {
+        return feedChannel(s, "moiraiFlowableRangeAdapter", ch -> Flowable.range(0, ITEMS).subscribe(MoiraiRx.toSubscriber(ch)));
+    }
+
+    /** A channel whose receiver counts, fed with {@value #ITEMS} items by {@code feed}. */
+    private static Tally feedChannel(MoiraiState s, String row, java.util.function.Consumer<Channel<Integer>> feed)
+            throws InterruptedException {
         Channel<Integer> channel = Channel.bounded(s.moirai, CAPACITY);
         Tally tally = new Tally();
         channel.receiver().subscribe(tally);
-        Flowable.range(0, ITEMS).subscribe(MoiraiRx.toSubscriber(channel));
-        return tally.await("moiraiFlowableRangeAdapter", s::state);
+        feed.accept(channel);
+        return tally.await(row, s::state);
     }
 
     // ---------------------------------------------------------------- Reactor

@@ -119,9 +119,9 @@ class StreamsTest {
         }
     }
 
-    @Test
-    void fromIterableFailuresReachTheSubscriber() throws Exception {
-        Iterable<Integer> throwing = () -> new Iterator<>() {
+    /** An endless iterable of 0, 1, 2, ... whose iterator throws "iterator broke" where item {@code n} would come. */
+    private static Iterable<Integer> failingAt(int n) {
+        return () -> new Iterator<>() {
             int i;
 
             @Override
@@ -131,12 +131,17 @@ class StreamsTest {
 
             @Override
             public Integer next() {
-                if (i == 2) {
+                if (i == n) {
                     throw new IllegalStateException("iterator broke");
                 }
                 return i++;
             }
         };
+    }
+
+    @Test
+    void fromIterableFailuresReachTheSubscriber() throws Exception {
+        Iterable<Integer> throwing = failingAt(2);
         TestSubscriber<Integer> sub = new TestSubscriber<>(10);
         Streams.fromIterable(moirai, throwing).subscribe(sub);
         assertThat(sub.awaitError()).hasMessage("iterator broke");
@@ -278,22 +283,7 @@ class StreamsTest {
 
     @Test
     void parallelMapOverAFailingFromIterableDeliversTheItemsBeforeTheFailure() throws Exception {
-        Iterable<Integer> throwing = () -> new Iterator<>() {
-            int i;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                if (i == 2000) {
-                    throw new IllegalStateException("iterator broke");
-                }
-                return i++;
-            }
-        };
+        Iterable<Integer> throwing = failingAt(2000);
         CountingSubscriber<Integer> sub = new CountingSubscriber<>(Long.MAX_VALUE);
         Streams.parallelMap(moirai, Streams.fromIterable(moirai, throwing), x -> x, 2).subscribe(sub);
         sub.await(WAIT);
