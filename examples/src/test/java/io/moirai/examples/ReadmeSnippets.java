@@ -91,7 +91,8 @@ try (TcpListener listener = TcpListener.bind(moirai, new InetSocketAddress("127.
 Channel<Event> events = Channel.bounded(moirai, 256);
 events.trySend(e);                                    // false when full
 events.send(e).join();                                // waits for room without holding a thread
-Flux.fromIterable(source).subscribe(events.asSubscriber()); // feeds with backpressure
+Flux.fromIterable(source).subscribe(MoiraiReactor.toSubscriber(events)); // feeds with backpressure
+                                                      // (events.asSubscriber() from any other library)
 Publisher<Event> received = events.receiver();        // one subscriber, delivered on the workers
 
 Publisher<Result> results = Streams.parallelMap(moirai, Streams.fromIterable(moirai, inputs),
