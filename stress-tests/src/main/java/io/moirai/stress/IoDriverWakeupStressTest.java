@@ -6,7 +6,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import io.moirai.Moirai;
 import io.moirai.internal.io.IoCommand;
 import io.moirai.internal.io.IoDriver;
-import io.moirai.internal.runtime.DroppedErrors;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.task.TaskHandle;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,6 @@
 package io.moirai.internal.blocking;
 
-import io.moirai.internal.runtime.DroppedErrors;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.scheduler.Job;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.moirai.internal.io;
 
-import io.moirai.internal.runtime.DroppedErrors;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.internal.time.Ticks;
 import io.moirai.internal.time.TimerEntry;
 import io.moirai.internal.time.TimerWheel;

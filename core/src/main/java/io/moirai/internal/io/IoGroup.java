@@ -1,6 +1,6 @@
 package io.moirai.internal.io;
 
-import io.moirai.internal.runtime.DroppedErrors;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

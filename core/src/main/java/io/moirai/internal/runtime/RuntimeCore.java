@@ -12,6 +12,7 @@ import io.moirai.internal.task.CommandJob;
 import io.moirai.internal.task.ComputeTask;
 import io.moirai.internal.task.TimerTask;
 import io.moirai.internal.time.Ticks;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.task.TaskHandle;
 import java.time.Duration;
 import java.util.ArrayList;

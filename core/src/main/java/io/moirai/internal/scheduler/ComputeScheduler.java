@@ -1,6 +1,6 @@
 package io.moirai.internal.scheduler;
 
-import io.moirai.internal.runtime.DroppedErrors;
+import io.moirai.internal.util.DroppedErrors;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;

@@ -4,7 +4,7 @@ import static io.moirai.TestSupport.WAIT;
 import static io.moirai.TestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.moirai.internal.runtime.DroppedErrors;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.internal.time.Ticks;
 import io.moirai.internal.time.TimerEntry;
 import io.moirai.internal.time.TimerWheel;
