@@ -4,6 +4,7 @@ import io.moirai.internal.runtime.RuntimeAccess;
 import io.moirai.internal.runtime.RuntimeConfig;
 import io.moirai.internal.runtime.RuntimeCore;
 import io.moirai.internal.scheduler.ComputeScheduler;
+import io.moirai.internal.stream.IntervalPublisher;
 import io.moirai.task.TaskHandle;
 import java.time.Duration;
 import java.util.Objects;
@@ -161,7 +162,7 @@ public final class Moirai implements Executor, AutoCloseable {
      * @throws RejectedExecutionException if the runtime is shut down
      */
     public Publisher<Long> interval(Duration period) {
-        return core.interval(requirePositive(period, "period"));
+        return new IntervalPublisher(core, core.intervalNanos(requirePositive(period, "period")));
     }
 
     /**

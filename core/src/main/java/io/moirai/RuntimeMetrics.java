@@ -8,7 +8,7 @@ package io.moirai;
  * <p><b>Tasks.</b> {@code tasksSpawned} and {@code tasksCompleted} count every task handle and every
  * job the runtime makes: spawned tasks of each kind, delays and scheduled tasks, sends that had to
  * wait for room in a channel, connection handles, commands, and the internal jobs of streams (drain
- * turns, mapping runs, interval emissions). Each is counted spawned when it is created and completed
+ * turns, mapping runs). Each is counted spawned when it is created and completed
  * when it ends, however it ends (a value, an error, a cancel, a shutdown), each in one place (the
  * job itself), so {@code tasksSpawned - tasksCompleted} is the number in flight: queued, running, or
  * waiting for a timer or an event. An idle runtime with no pending timer or connection reports them

@@ -87,7 +87,8 @@ public final class Subscriptions {
     public static void refuse(Subscription refused, String subscriber, String why,
             java.util.function.Consumer<? super Throwable> report) {
         cancelQuietly(refused, report);
-        report.accept(new IllegalStateException("§2.5: " + subscriber + " " + why + "; the new subscription was cancelled"));
+        report.accept(new IllegalStateException(
+                "§2.5: " + subscriber + " " + why + "; the new subscription was cancelled"));
     }
 
     /**

@@ -39,9 +39,10 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * timer ({@link #schedule}) wakes the loop only when due before the tick it sleeps towards, a
  * cancelled one ({@link #unschedule}) not at all, and either wakes it once {@value #TIMER_BATCH}
  * hand-overs have queued up: cancelling costs no system call, a later timer costs none, and what a
- * sleeping loop has queued stays bounded. {@link #pendingTimers()} is the wheel's size as of the loop's last turn plus the
- * hand-overs queued since, and nudges a sleeping loop that has some queued, so that it settles
- * within a turn of the loop without anyone paying for an exact count on every schedule and cancel.
+ * sleeping loop has queued stays bounded. {@link #pendingTimers()} is the wheel's size as of the
+ * loop's last turn plus the hand-overs queued since, and nudges a sleeping loop that has some
+ * queued, so that it settles within a turn of the loop without anyone paying for an exact count on
+ * every schedule and cancel.
  *
  * <p><b>Stop.</b> {@link #shutdown()} makes the loop end its turn, shut down every registered handler,
  * abandon every timer in the wheel and every queued command, and close the selector. A command handed

@@ -489,7 +489,8 @@ public final class SocketConnection extends IoHandler {
         public void onSubscribe(Subscription s) {
             Objects.requireNonNull(s, "§2.13 violated: subscription must not be null");
             if (upstream != null) {
-                Subscriptions.refuse(s, "the outbound subscriber of " + conn, "already has a source", conn.scheduler.dropped()::report);
+                Subscriptions.refuse(s, "the outbound subscriber of " + conn, "already has a source",
+                        conn.scheduler.dropped()::report);
                 return;
             }
             upstream = s;

@@ -2,7 +2,6 @@ package io.moirai.internal.runtime;
 
 import io.moirai.RuntimeMetrics;
 import io.moirai.internal.blocking.BlockingPool;
-import io.moirai.internal.io.IntervalPublisher;
 import io.moirai.internal.io.IoGroup;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.task.AsyncRegistry;
@@ -26,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.reactivestreams.Publisher;
 
 /**
  * What a {@code Moirai} facade drives: the compute scheduler, the blocking pool, the registry of
@@ -132,10 +130,14 @@ public final class RuntimeCore {
         return task;
     }
 
-    /** A periodic timer per subscriber. */
-    public Publisher<Long> interval(Duration period) {
+    /**
+     * @param period a positive period
+     * @return it in nanoseconds, for {@code Moirai.interval}
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
+     */
+    public long intervalNanos(Duration period) {
         ensureOpen();
-        return new IntervalPublisher(io, scheduler, saturatedNanos(period));
+        return saturatedNanos(period);
     }
 
     /** Runs a fire-and-forget command on the compute workers. */

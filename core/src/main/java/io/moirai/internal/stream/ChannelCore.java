@@ -626,8 +626,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
     /**
      * The subscriber behind {@code asSubscriber()}: requests what the buffer can take, then more as
      * the receiver drains. One subscription ever (§2.5: a second one, or one arriving after the
-     * channel closed, is cancelled and reported to the dropped-error handler); its completion closes the channel, its
-     * error fails it.
+     * channel closed, is cancelled and reported to the dropped-error handler); its completion closes
+     * the channel, its error fails it.
      *
      * <p><b>Accounting.</b> What was requested upstream and has not arrived is
      * {@code requestedTotal - received}: {@code requestedTotal} is written only by the drain, which
@@ -662,7 +662,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
         public void onSubscribe(Subscription s) {
             Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
             if (isClosed()) {
-                Subscriptions.refuse(s, "Channel.asSubscriber()", "belongs to a channel that is closed", scheduler.dropped()::report);
+                Subscriptions.refuse(s, "Channel.asSubscriber()", "belongs to a channel that is closed",
+                        scheduler.dropped()::report);
                 return;
             }
             if (!UPSTREAM.compareAndSet(this, null, s)) {
@@ -685,7 +686,8 @@ public final class ChannelCore<T> extends SerialDrain implements Publisher<T>, S
             if (!fed.offer(item)) {
                 countReceived();
                 // the source sent more than it was asked for: end the stream visibly, never reorder or drop
-                fail(new IllegalStateException("§1.1 violated: the source fed Channel.asSubscriber() more items than it requested"));
+                fail(new IllegalStateException(
+                        "§1.1 violated: the source fed Channel.asSubscriber() more items than it requested"));
                 return;
             }
             countReceived(); // after the offer: the drain reads received before fed's size (see freeToRequest)

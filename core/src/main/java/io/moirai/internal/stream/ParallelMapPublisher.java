@@ -472,7 +472,8 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             Subscription up = upstream;
             upstream = Subscriptions.CANCELLED;
             if (!sourceDone && up != null && up != Subscriptions.CANCELLED) {
-                Subscriptions.cancelQuietly(up, scheduler.dropped()::report); // the source stops before the subscriber hears the error
+                // the source stops before the subscriber hears the error
+                Subscriptions.cancelQuietly(up, scheduler.dropped()::report);
             }
             java.util.Arrays.fill(results, null);
             java.util.Arrays.fill(items, null); // a runner may still hold one item, briefly
@@ -493,7 +494,8 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             public void onSubscribe(Subscription s) {
                 Objects.requireNonNull(s, "§2.13 violated: onSubscribe(null)");
                 if (upstream != null) {
-                    Subscriptions.refuse(s, "the input of Streams.parallelMap", "already has a source", scheduler.dropped()::report);
+                    Subscriptions.refuse(s, "the input of Streams.parallelMap", "already has a source",
+                            scheduler.dropped()::report);
                     return;
                 }
                 upstream = s;

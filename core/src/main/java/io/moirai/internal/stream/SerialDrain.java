@@ -38,9 +38,9 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Shutdown.</b> If the job cannot be submitted (the runtime is shut down: the scheduler then
  * abandons it) or a queued job is abandoned, the thread that holds {@code scheduled == 1} calls
- * {@link #shutDown()} and then runs the turn inline, so the stream still ends (subclasses end it cancelled) and signals stay serial. A
- * stream that is idle when the runtime shuts down learns of it through the runtime's shutdown hook,
- * which it holds while it is {@linkplain #register() registered}.
+ * {@link #shutDown()} and then runs the turn inline, so the stream still ends (subclasses end it
+ * cancelled) and signals stay serial. A stream that is idle when the runtime shuts down learns of it
+ * through the runtime's shutdown hook, which it holds while it is {@linkplain #register() registered}.
  *
  * <p>Threads: {@link #signal()}, {@link #signalHere()}, {@link #register()} and
  * {@link #unregister()} from any thread; {@link #drain(int)} and {@link #hasWork()} are called by one
@@ -153,7 +153,7 @@ abstract class SerialDrain {
                 submit(true); // yield the worker to what waits behind us; scheduled stays 1
                 return;
             }
-            if (poll && awaitWork()) {
+            if (poll && pollsForWork() && awaitWork()) {
                 continue;
             }
             scheduled = 0; // volatile write, ordered before hasWork's volatile reads (Dekker)
@@ -210,6 +210,17 @@ abstract class SerialDrain {
      * @return {@code true} if something changed that {@link #drain(int)} would act on
      */
     abstract boolean hasWork();
+
+    /**
+     * Whether an idle queued turn polls briefly for new work before letting go (see the class
+     * documentation). Streams whose work comes far apart (timer ticks) say no: the poll would only
+     * burn its time.
+     *
+     * @return {@code true} unless overridden
+     */
+    boolean pollsForWork() {
+        return true;
+    }
 
     /**
      * A drain turn threw: end the stream now, whatever it holds. Deliver {@code onError(error)} to a
