@@ -66,16 +66,12 @@ public final class IntervalPublisher implements Publisher<Long> {
      * removes it at its next turn ({@link IoDriver#unschedule}); the driver re-arms a timer only while
      * the stream has not ended.
      */
-    static final class Ticker extends DrainSubscription implements IoTimer {
+    static final class Ticker extends DrainSubscription<Long> implements IoTimer {
 
         private final IoDriver driver;
         private final long periodNanos;
-        /** Drain thread. */
-        private Subscriber<? super Long> downstream;
         /** The tick waiting to be emitted, or -1: the driver fills it, the drain empties it. */
         private volatile long slot = -1L;
-        /** The stream ended: set by the drain, read by the driver. */
-        private volatile boolean done;
         /** Driver thread (published to it by {@link IoDriver#schedule}): the start, the deadline, the links. */
         private long startNanos;
         private long deadline;
@@ -84,10 +80,9 @@ public final class IntervalPublisher implements Publisher<Long> {
         private int index = UNSCHEDULED;
 
         Ticker(RuntimeCore runtime, IoDriver driver, long periodNanos, Subscriber<? super Long> downstream) {
-            super(runtime);
+            super(runtime, downstream);
             this.driver = driver;
             this.periodNanos = periodNanos;
-            this.downstream = downstream;
         }
 
         void start() {
@@ -97,7 +92,7 @@ public final class IntervalPublisher implements Publisher<Long> {
         }
 
         private boolean ended() {
-            return done || isCancelled() || mustStop();
+            return isDone() || isCancelled() || mustStop();
         }
 
         // -------------------------------------------------------------- driver thread
@@ -139,26 +134,26 @@ public final class IntervalPublisher implements Publisher<Long> {
 
         @Override
         boolean drain(int budget) {
-            if (done) {
+            if (isDone()) {
                 return false;
             }
             if (isCancelled()) {
-                finish(null, false); // §3.13: drop the subscriber
+                end(null, false); // §3.13: drop the subscriber
                 return false;
             }
             Throwable stop = stopError();
             if (stop != null) {
-                finish(stop, true);
+                end(stop, true);
                 return false;
             }
             long v = slot;
             if (v >= 0L && requested() > 0L) {
                 try {
-                    downstream.onNext(v);
+                    downstream().onNext(v);
                 } catch (Throwable t) {
                     scheduler.dropped().report(t); // §2.13: the subscriber is broken; stop its timer
                     markCancelled();
-                    finish(null, false);
+                    end(null, false);
                     return false;
                 }
                 produced(1L);
@@ -169,7 +164,7 @@ public final class IntervalPublisher implements Publisher<Long> {
 
         @Override
         boolean hasWork() {
-            return !done && (isCancelled() || mustStop() || slot >= 0L);
+            return !isDone() && (isCancelled() || mustStop() || slot >= 0L);
         }
 
         /** Ticks come a period apart: an idle drain does not poll for the next one. */
@@ -178,27 +173,10 @@ public final class IntervalPublisher implements Publisher<Long> {
             return false;
         }
 
+        /** The stream ended: the driver lets go of the timer at its next turn. */
         @Override
-        boolean abort(Throwable error) {
-            if (done) {
-                return false;
-            }
-            boolean told = downstream != null;
-            markCancelled();
-            finish(error, true);
-            return told;
-        }
-
-        /** Ends the stream once: the driver lets go of the timer, the subscriber is told if asked. */
-        private void finish(Throwable error, boolean tell) {
-            done = true;
-            unregister();
+        void release() {
             driver.unschedule(this);
-            Subscriber<? super Long> s = downstream;
-            downstream = null;
-            if (tell && s != null) {
-                terminate(s, error);
-            }
         }
 
         // -------------------------------------------------------------- wheel entry

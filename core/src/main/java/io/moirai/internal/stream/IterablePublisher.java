@@ -60,19 +60,16 @@ public final class IterablePublisher<T> implements Publisher<T> {
     }
 
     /** One subscriber's iteration: demand and cancellation in the base class, the iterator in the drain. */
-    static final class IterableSubscription<T> extends DrainSubscription {
+    static final class IterableSubscription<T> extends DrainSubscription<T> {
 
         private Iterable<? extends T> items;
-        private Subscriber<? super T> downstream;
         private volatile boolean started;
         // drain thread only
         private Iterator<? extends T> iterator;
-        private boolean done;
 
         IterableSubscription(RuntimeCore runtime, Iterable<? extends T> items, Subscriber<? super T> downstream) {
-            super(runtime);
+            super(runtime, downstream);
             this.items = items;
-            this.downstream = downstream;
         }
 
         void start() {
@@ -82,22 +79,22 @@ public final class IterablePublisher<T> implements Publisher<T> {
 
         @Override
         boolean drain(int budget) {
-            if (done) {
+            if (isDone()) {
                 return false;
             }
             if (isCancelled()) {
-                finish(null, false);
+                end(null, false);
                 return false;
             }
             Throwable stop = stopError();
             if (stop != null) {
-                finish(stop, true);
+                end(stop, true);
                 return false;
             }
             if (!started) {
                 return false;
             }
-            Subscriber<? super T> s = downstream;
+            Subscriber<? super T> s = downstream();
             long r = requested();
             long e = 0L;
             try {
@@ -110,7 +107,7 @@ public final class IterablePublisher<T> implements Publisher<T> {
                 for (;;) {
                     if (!iterator.hasNext()) {
                         produced(e);
-                        finish(null, true);
+                        end(null, true);
                         return false;
                     }
                     if (e == r) {
@@ -133,16 +130,16 @@ public final class IterablePublisher<T> implements Publisher<T> {
                     } catch (Throwable t) {
                         scheduler.dropped().report(t); // §2.13: the subscriber is broken
                         markCancelled();
-                        finish(null, false);
+                        end(null, false);
                         return false;
                     }
                     if (isCancelled()) {
-                        finish(null, false);
+                        end(null, false);
                         return false;
                     }
                 }
             } catch (Throwable t) {
-                finish(t, true); // the iterable failed
+                end(t, true); // the iterable failed
                 return false;
             }
             produced(e);
@@ -150,32 +147,14 @@ public final class IterablePublisher<T> implements Publisher<T> {
         }
 
         @Override
-        boolean abort(Throwable error) {
-            if (done) {
-                return false;
-            }
-            boolean told = downstream != null;
-            markCancelled();
-            finish(error, true);
-            return told;
-        }
-
-        /** Ends the subscription once: signals the subscriber if asked, releases the references (§3.13). */
-        private void finish(Throwable error, boolean signal) {
-            done = true;
-            unregister();
-            Subscriber<? super T> s = downstream;
-            downstream = null;
-            iterator = null;
+        void release() {
+            iterator = null; // §3.13
             items = null;
-            if (signal && s != null) {
-                terminate(s, error);
-            }
         }
 
         @Override
         boolean hasWork() {
-            if (done) {
+            if (isDone()) {
                 return false;
             }
             return isCancelled() || mustStop() || (started && requested() != 0L);

@@ -101,7 +101,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
      * <p>Threads: {@code request}/{@code cancel} any thread; the input's signals on the source's
      * thread (serial); runners on the workers; the drain one thread at a time (see {@link SerialDrain}).
      */
-    static final class MapSubscription<T, R> extends DrainSubscription {
+    static final class MapSubscription<T, R> extends DrainSubscription<R> {
 
         static final int MIN_WINDOW = 1024;
 
@@ -126,7 +126,6 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         private final Object[] results;
         final Input input = new Input();
 
-        private Subscriber<? super R> downstream;
         @SuppressWarnings("unused") private volatile long received;
         @SuppressWarnings("unused") private volatile long claimed;
         @SuppressWarnings("unused") private volatile int runners;
@@ -148,14 +147,13 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         // drain thread only
         private long emitted;
         private long freed;
-        private boolean done;
         /** Pull mode: the iterable whose iterator the drain takes items from; null when subscribed. */
         private volatile Iterable<? extends T> pullItems;
         private java.util.Iterator<? extends T> pullIterator;
 
         MapSubscription(RuntimeCore runtime, Function<? super T, ? extends R> mapper, int parallelism,
                 Subscriber<? super R> downstream) {
-            super(runtime);
+            super(runtime, downstream);
             this.mapper = mapper;
             this.parallelism = parallelism;
             this.window = Math.max(MIN_WINDOW, ceilPow2((long) parallelism * 16L));
@@ -163,7 +161,6 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             this.limit = window >> 1;
             this.items = new Object[window];
             this.results = new Object[window];
-            this.downstream = downstream;
         }
 
         private static int ceilPow2(long n) {
@@ -357,16 +354,16 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
 
         @Override
         boolean drain(int budget) {
-            if (done) {
+            if (isDone()) {
                 return false;
             }
-            Subscriber<? super R> s = downstream;
+            Subscriber<? super R> s = downstream();
             Throwable stop = error;
             if (stop == null) {
                 stop = stopError();
             }
             if (isCancelled() || stop != null) {
-                finish(s, stop, !isCancelled()); // a plain cancel signals nothing (§3.7)
+                end(stop, !isCancelled()); // a plain cancel signals nothing (§3.7)
                 return false;
             }
             long r = requested();
@@ -395,7 +392,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                     scheduler.dropped().report(t); // §2.13: the subscriber is broken
                     emitted = idx;
                     markCancelled();
-                    finish(s, null, false);
+                    end(null, false);
                     return false;
                 }
                 if (isCancelled() || error != null) {
@@ -429,7 +426,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
                 }
             }
             if (sourceDone && idx == received && error == null && !isCancelled()) {
-                finish(s, sourceError, true);
+                end(sourceError, true);
                 return false;
             }
             return false;
@@ -437,7 +434,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
 
         @Override
         boolean hasWork() {
-            if (done) {
+            if (isDone()) {
                 return false;
             }
             if (isCancelled() || error != null || mustStop()) {
@@ -455,20 +452,13 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
 
         @Override
         boolean abort(Throwable t) {
-            if (done) {
-                return false;
-            }
-            Subscriber<? super R> s = downstream;
             ERROR.compareAndSet(this, null, t); // runners stop at their next item
-            markCancelled();
-            finish(s, t, true);
-            return s != null;
+            return super.abort(t);
         }
 
-        /** Ends once: cancels the source unless it ended, drops the window, signals if asked. */
-        private void finish(Subscriber<? super R> s, Throwable err, boolean signal) {
-            done = true;
-            unregister();
+        /** The map ended: cancels the source unless it ended, drops the window. */
+        @Override
+        void release() {
             Subscription up = upstream;
             upstream = Subscriptions.CANCELLED;
             if (!sourceDone && up != null && up != Subscriptions.CANCELLED) {
@@ -477,12 +467,8 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
             }
             java.util.Arrays.fill(results, null);
             java.util.Arrays.fill(items, null); // a runner may still hold one item, briefly
-            downstream = null;
             pullItems = null; // §3.13
             pullIterator = null;
-            if (signal && s != null) {
-                terminate(s, err);
-            }
         }
 
         // -------------------------------------------------------------- upstream
