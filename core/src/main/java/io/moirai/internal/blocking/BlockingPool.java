@@ -37,7 +37,6 @@ public final class BlockingPool {
     private final DroppedErrors dropped;
     private int idle;
     private int nextId;
-    private long submitted;
     private boolean shutdown;
     private volatile int threadCount;
 
@@ -75,7 +74,6 @@ public final class BlockingPool {
                 throw ComputeScheduler.rejected();
             }
             queue.addLast(job);
-            submitted++;
             if (idle > 0) {
                 available.signal();
             }
@@ -100,7 +98,6 @@ public final class BlockingPool {
         } catch (Throwable e) { // OutOfMemoryError: unable to create native thread
             if (runners.isEmpty()) {
                 queue.removeLastOccurrence(job);
-                submitted--;
                 var rejected = ComputeScheduler.rejected();
                 rejected.initCause(e);
                 throw rejected;
@@ -228,16 +225,6 @@ public final class BlockingPool {
     /** @return live threads (a snapshot) */
     public int threadCount() {
         return threadCount;
-    }
-
-    /** @return jobs accepted so far */
-    public long submitted() {
-        lock.lock();
-        try {
-            return submitted;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** @return jobs waiting for a thread */
