@@ -19,15 +19,18 @@ import java.lang.invoke.VarHandle;
  * taken by its owner and a thief at once); a job claims itself with a CAS, so only the first call
  * runs it. {@link #abandon()} may be called from any thread, concurrently with {@code run}.
  */
-public abstract class Job implements Runnable {
+public abstract class Job {
 
     /** The state of a job no thread has claimed yet; subclasses define the others, all non-zero. */
     protected static final int NEW = 0;
 
     private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
 
-    /** Where this job is counted; null for a job no runtime counts (tests). */
-    private final ComputeScheduler counts;
+    /**
+     * The compute scheduler of the runtime the job belongs to: where it is counted, and what a task
+     * uses to help, block and report. Null for a job no runtime counts (tests).
+     */
+    protected final ComputeScheduler scheduler;
 
     /** The job's state machine, written only through {@link #casState} and {@link #setStateRelease}. */
     @SuppressWarnings("unused") // accessed through STATE
@@ -39,7 +42,7 @@ public abstract class Job implements Runnable {
      * @param counts the scheduler whose metrics count it, or null for a job no runtime counts (tests)
      */
     protected Job(ComputeScheduler counts) {
-        this.counts = counts;
+        this.scheduler = counts;
         if (counts != null) {
             counts.countSpawned();
         }
@@ -47,8 +50,8 @@ public abstract class Job implements Runnable {
 
     /** Counts the job as completed: call exactly once, when the job has ended, however it ended. */
     protected final void ended() {
-        if (counts != null) {
-            counts.countCompleted();
+        if (scheduler != null) {
+            scheduler.countCompleted();
         }
     }
 
@@ -84,8 +87,10 @@ public abstract class Job implements Runnable {
     /**
      * Runs the job if it has not been claimed yet; does nothing otherwise. Never throws: errors of
      * user code go to the job's handle or to the runtime's dropped-error handler.
+     *
+     * <p>A job is deliberately not a {@link Runnable}: the handles users hold are jobs, and no JDK
+     * interface of theirs may let a cast run or complete them (only this non-exported type can).
      */
-    @Override
     public abstract void run();
 
     /**

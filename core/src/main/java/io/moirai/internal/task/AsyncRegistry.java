@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The async tasks whose stage is pending, so that a shutdown can cancel them: intrusive doubly linked
  * lists (the links live in {@link AsyncTask}, no node is allocated), split into stripes with one lock
- * each so that concurrent spawns rarely contend.
+ * each so that concurrent spawns rarely contend. A task's stripe follows from its identity hash, so
+ * the task stores nothing but its two links; it is linked exactly when it is its stripe's head or has
+ * a predecessor, which is read under the stripe's lock.
  *
  * <p>Threads: any thread may {@link #add}, {@link #remove} and {@link #cancelAll}. A task added after
  * {@code cancelAll} started is refused ({@code add} returns false after linking it, and the caller
@@ -39,10 +41,8 @@ public final class AsyncRegistry {
      * @return {@code false} if the registry is closed (the caller must cancel the task)
      */
     boolean add(AsyncTask<?> task) {
-        int i = (int) Thread.currentThread().getId() & mask;
-        Stripe s = stripes[i];
+        Stripe s = stripeOf(task);
         synchronized (s) {
-            task.stripe = i;
             task.prev = null;
             task.next = s.head;
             if (s.head != null) {
@@ -56,14 +56,10 @@ public final class AsyncRegistry {
 
     /** Unlinks a task that ended; a task that was never linked is ignored. */
     void remove(AsyncTask<?> task) {
-        int i = task.stripe;
-        if (i < 0) {
-            return;
-        }
-        Stripe s = stripes[i];
+        Stripe s = stripeOf(task);
         synchronized (s) {
-            if (task.stripe < 0) {
-                return;
+            if (task.prev == null && s.head != task) {
+                return; // never linked, or unlinked already
             }
             if (task.prev != null) {
                 task.prev.next = task.next;
@@ -75,9 +71,13 @@ public final class AsyncRegistry {
             }
             task.prev = null;
             task.next = null;
-            task.stripe = -1;
             s.size--;
         }
+    }
+
+    private Stripe stripeOf(AsyncTask<?> task) {
+        int h = System.identityHashCode(task);
+        return stripes[(h ^ (h >>> 16)) & mask];
     }
 
     /** Closes the registry and cancels every pending task (each cancel unlinks its task). */

@@ -6,29 +6,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
  * A task spawned with {@code spawnAsync}: its supplier runs once on a compute worker; the task then
- * waits for the returned stage without holding a thread - it is the stage's {@code whenComplete}
- * callback, and sits in the runtime's {@link AsyncRegistry} so a shutdown can cancel it.
+ * waits for the returned stage without holding a thread (a {@code whenComplete} callback completes it),
+ * and sits in the runtime's {@link AsyncRegistry} so a shutdown can cancel it.
  *
  * <p>Cancelling it cancels the stage's {@code CompletableFuture} when the stage has one. The
  * {@code stageFuture} field and the task's state are both volatile, so a cancel that races with the
  * runner publishing the stage is seen by one of the two (each writes its own, then reads the other).
  */
-public final class AsyncTask<T> extends TaskCore<T> implements BiConsumer<Object, Throwable> {
+public final class AsyncTask<T> extends TaskCore<T> {
 
     private final AsyncRegistry registry;
     private Supplier<? extends CompletionStage<? extends T>> supplier;
     private volatile CompletableFuture<?> stageFuture;
 
-    // links of the registry's stripe list, guarded by that stripe's lock; stripe is volatile so a
-    // cancel racing with the runner's add sees the link, or the runner sees the cancel (see run)
+    // links of the registry's stripe list, guarded by that stripe's lock
     AsyncTask<?> prev;
     AsyncTask<?> next;
-    volatile int stripe = -1;
 
     /**
      * @param scheduler the runtime's compute scheduler
@@ -77,7 +74,8 @@ public final class AsyncTask<T> extends TaskCore<T> implements BiConsumer<Object
             cancelStage();
             return;
         }
-        stage.whenComplete(this);
+        // a callback of its own, not the task: a handle users hold must not be completable by a cast
+        stage.whenComplete(this::stageCompleted);
     }
 
     @Override
@@ -86,8 +84,7 @@ public final class AsyncTask<T> extends TaskCore<T> implements BiConsumer<Object
     }
 
     /** The stage completed. */
-    @Override
-    public void accept(Object value, Throwable error) {
+    private void stageCompleted(Object value, Throwable error) {
         if (error == null) {
             succeed(value);
             return;

@@ -12,7 +12,6 @@ public final class CommandJob extends Job {
 
     private static final int TAKEN = 1;
 
-    private final ComputeScheduler scheduler;
     private final LongAdder discarded;
     private Runnable command;
 
@@ -23,7 +22,6 @@ public final class CommandJob extends Job {
      */
     public CommandJob(ComputeScheduler scheduler, Runnable command, LongAdder discarded) {
         super(scheduler);
-        this.scheduler = scheduler;
         this.command = command;
         this.discarded = discarded;
     }

@@ -3,6 +3,7 @@ package io.moirai.internal.task;
 import io.moirai.internal.flow.Subscriptions;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.scheduler.Job;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskFailedException;
 import io.moirai.task.TaskHandle;
@@ -57,15 +58,17 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     private static final Object DONE = new Object();
     private static final VarHandle LISTENERS = VarHandles.field(MethodHandles.lookup(), "listeners", Object.class);
 
-    /** The runtime's compute scheduler: metrics, helping joins, dropped errors. */
-    final ComputeScheduler scheduler;
     private Object outcome;
     @SuppressWarnings("unused") // accessed through LISTENERS
     private volatile Object listeners;
 
     TaskCore(ComputeScheduler scheduler) {
         super(scheduler);
-        this.scheduler = scheduler;
+    }
+
+    /** @return where errors nobody can receive go (the runtime's dropped-error handler) */
+    final DroppedErrors dropped() {
+        return scheduler.dropped();
     }
 
     // ------------------------------------------------------------------ transitions

@@ -140,7 +140,7 @@ final class TaskSubscription<T> extends Listener implements Subscription {
             signal.run();
             return true;
         } catch (Throwable t) {
-            task.scheduler.dropped().report(t);
+            task.dropped().report(t);
             return false;
         }
     }
