@@ -1,20 +1,18 @@
 package io.moirai.internal.io;
 
-import io.moirai.internal.util.DroppedErrors;
 import io.moirai.internal.time.Ticks;
 import io.moirai.internal.time.TimerEntry;
 import io.moirai.internal.time.TimerWheel;
+import io.moirai.internal.util.DroppedErrors;
 import io.moirai.internal.util.VarHandles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -23,17 +21,21 @@ import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 /**
- * One I/O thread's event loop: a {@link Selector}, an MPSC queue of {@link IoCommand}s and a
- * {@link TimerWheel}. Each turn: apply queued commands, fire due timers, {@code select} with the
- * timeout of the next timer (or none), dispatch the ready keys to their {@link IoHandler}s.
+ * One I/O thread's event loop. The loop owns an MPSC queue of {@link IoCommand}s, a second one for
+ * timer hand-overs, a {@link TimerWheel} and a {@link SelectorPoller}, which holds the selector and
+ * hands ready keys to their {@link IoHandler}s. Each turn: apply the queued timers and commands, fire
+ * the timers that are due, then poll with a timeout that ends at the next timer (no timeout if there
+ * is none). Which channels are ready is the poller's business; when to sleep and who wakes the loop is
+ * this class's.
  *
  * <p><b>Wake-ups</b> (as Netty's {@code nextWakeupNanos}). {@code nextWakeup} is {@code AWAKE} while
- * the loop runs and the tick it will wake at (or {@code NEVER}) while it blocks in {@code select}.
+ * the loop runs and the tick it will wake at (or {@code NEVER}) while it blocks in the poller.
  * The loop publishes its wake-up tick, then looks at the queue once more before blocking; a producer
- * enqueues, then swaps {@code nextWakeup} to {@code AWAKE} and calls {@link Selector#wakeup()} only if
- * it found the loop asleep. Both sides write then read (volatile), so either the loop sees the command
- * or the producer sees the sleeper: no command waits for a timeout, and {@code wakeup()} runs only
- * while the loop sleeps, never on the loop's own thread.
+ * enqueues, then swaps {@code nextWakeup} to {@code AWAKE} and calls {@link SelectorPoller#wakeup()}
+ * only if it found the loop asleep. Both sides write then read (volatile), so either the loop sees the
+ * command or the producer sees the sleeper: no command waits for a timeout, and {@code wakeup()} runs
+ * only while the loop sleeps, never on the loop's own thread. The poller reports the end of a sleep
+ * (its first ready key, or its return), and the loop sets {@code AWAKE} at that moment.
  *
  * <p><b>Timers</b> go through a queue of their own and are batched as a wheel timer batches them: a new
  * timer ({@link #schedule}) wakes the loop only when due before the tick it sleeps towards, a
@@ -45,11 +47,18 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * every schedule and cancel.
  *
  * <p><b>Stop.</b> {@link #shutdown()} makes the loop end its turn, shut down every registered handler,
- * abandon every timer in the wheel and every queued command, and close the selector. A command handed
+ * abandon every timer in the wheel and every queued command, and close the poller. A command handed
  * over after that is abandoned by the thread handing it over.
  *
- * <p>Threads: {@link #execute}, {@link #schedule}, {@link #shutdown} and the metrics may be called
- * from any thread; everything else is for the loop thread (handlers and timers call it there).
+ * <p><b>Threads.</b>
+ * <ul>
+ *   <li>Any thread: {@link #execute}, {@link #schedule}, {@link #unschedule}, {@link #shutdown},
+ *       {@link #pendingTimers}, {@link #registrations}, {@link #inLoop}, {@link #thread},
+ *       {@link #dropped}; {@link #start} once, by the owner.
+ *   <li>The loop thread only (handlers, commands and timers call them there): {@link #register},
+ *       {@link #deregister}, {@link #readBuffer}, {@link #insertTimer}, {@link #removeTimer},
+ *       {@link #afterKeysFlushed}.
+ * </ul>
  */
 public final class IoDriver implements Runnable {
 
@@ -60,42 +69,34 @@ public final class IoDriver implements Runnable {
     /** Timer hand-overs that may queue up for a sleeping loop before a cancellation wakes it. */
     static final int TIMER_BATCH = 1024;
     /** Size of the loop's read buffer, which handlers read into before copying out exactly what came. */
-    public static final int READ_BUFFER_SIZE = 64 * 1024;
+    public static final int READ_BUFFER_SIZE = SelectorPoller.READ_BUFFER_SIZE;
 
     private static final VarHandle NEXT_WAKEUP = VarHandles.field(MethodHandles.lookup(), "nextWakeup", long.class);
-    private static final VarHandle REGISTRATIONS = VarHandles.field(MethodHandles.lookup(), "registrations", int.class);
     private static final VarHandle WHEEL_SIZE = VarHandles.field(MethodHandles.lookup(), "wheelSize", long.class);
 
     private final Thread thread;
-    private final Selector selector;
+    private final SelectorPoller poller;
     private final DroppedErrors dropped;
     private final MessagePassingQueue<IoCommand> commands = new MpscUnboundedXaddArrayQueue<>(1024);
     /** Timers handed over by {@link #schedule} and {@link #unschedule}, applied before the other commands. */
     private final MessagePassingQueue<IoCommand> timers = new MpscUnboundedXaddArrayQueue<>(1024);
     private final TimerWheel wheel = new TimerWheel(Ticks.now());
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final Object abandonLock = new Object();
     private final MessagePassingQueue.Consumer<IoCommand> applier = this::applyCommand;
     private final Consumer<TimerEntry> expirer = this::expire;
-    private final Consumer<SelectionKey> dispatcher = this::dispatch;
 
     @SuppressWarnings("unused") // accessed through NEXT_WAKEUP
     private volatile long nextWakeup = AWAKE;
     private volatile boolean stopping;
     private volatile boolean terminated;
-    /** Loop thread writes (opaque), any thread reads. */
-    @SuppressWarnings("unused")
-    private volatile int registrations;
     /** The wheel's size at the end of the loop's last turn: loop thread writes (opaque), any thread reads. */
     @SuppressWarnings("unused")
     private volatile long wheelSize;
-    /** Loop thread only: set while dispatching keys right after a blocking select. */
-    private boolean justWoke;
     /** Loop thread: callbacks waiting for the selector to forget cancelled keys (see {@link #afterKeysFlushed}). */
     private final List<Runnable> afterFlush = new ArrayList<>();
 
     /**
-     * Opens the selector; the thread starts with {@link #start()}.
+     * Opens the poller's selector; the thread starts with {@link #start()}.
      *
      * @param name the loop thread's name
      * @param dropped where errors that reach no subscriber go
@@ -103,32 +104,28 @@ public final class IoDriver implements Runnable {
      */
     public IoDriver(String name, DroppedErrors dropped) {
         this.dropped = dropped;
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector for " + name, e);
-        }
+        this.poller = new SelectorPoller(name, dropped, this::awake);
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.setUncaughtExceptionHandler(dropped);
     }
 
-    /** Starts the loop thread. */
+    /** Starts the loop thread. Once, by the owner. */
     public void start() {
         thread.start();
     }
 
-    /** @return the loop thread */
+    /** @return the loop thread. Any thread. */
     public Thread thread() {
         return thread;
     }
 
-    /** @return whether the caller is the loop thread */
+    /** @return whether the caller is the loop thread. Any thread. */
     public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
-    /** @return the error sink of the runtime */
+    /** @return the error sink of the runtime. Any thread. */
     public DroppedErrors dropped() {
         return dropped;
     }
@@ -141,10 +138,7 @@ public final class IoDriver implements Runnable {
      * @param command applied on the loop thread, or abandoned if the loop has stopped
      */
     public void execute(IoCommand command) {
-        commands.offer(command);
-        if (terminated) {
-            abandonQueued();
-        } else if (!inLoop()) {
+        if (handOver(commands, command)) {
             wakeup();
         }
     }
@@ -165,10 +159,7 @@ public final class IoDriver implements Runnable {
      * @param timer the timer, which inserts itself when applied
      */
     public void schedule(IoTimer timer) {
-        timers.offer(timer);
-        if (terminated) {
-            abandonQueued();
-        } else if (!inLoop()) {
+        if (handOver(timers, timer)) {
             VarHandle.fullFence();
             long wakeTick = nextWakeup;
             if (wakeTick != AWAKE && (timer.timerDeadline() < wakeTick || timers.size() >= TIMER_BATCH)) {
@@ -187,23 +178,35 @@ public final class IoDriver implements Runnable {
      * @param timer a timer that has ended (its {@code apply} removes it)
      */
     public void unschedule(IoTimer timer) {
-        timers.offer(timer);
-        if (terminated) {
-            abandonQueued();
-        } else if (!inLoop() && nextWakeup != AWAKE && timers.size() >= TIMER_BATCH) {
+        if (handOver(timers, timer) && nextWakeup != AWAKE && timers.size() >= TIMER_BATCH) {
             wakeup(); // bounds what a sleeping loop holds; a racing sleeper is woken by the next one
         }
+    }
+
+    /**
+     * Queues a command; once the loop has ended, abandons it (and whatever else is queued) instead.
+     * Any thread.
+     *
+     * @return whether the caller, not being the loop, should now decide whether to wake it
+     */
+    private boolean handOver(MessagePassingQueue<IoCommand> queue, IoCommand command) {
+        queue.offer(command);
+        if (terminated) {
+            abandonQueued();
+            return false;
+        }
+        return !inLoop();
     }
 
     /** Wakes the loop if it sleeps. Call after handing over what it must see (see the class comment). */
     private void wakeup() {
         VarHandle.fullFence(); // the hand-over, then the read of nextWakeup
         if (nextWakeup != AWAKE && (long) NEXT_WAKEUP.getAndSet(this, AWAKE) != AWAKE) {
-            selector.wakeup();
+            poller.wakeup();
         }
     }
 
-    /** Asks the loop to stop; it shuts down its handlers and timers and closes the selector. */
+    /** Asks the loop to stop; it shuts down its handlers and timers and closes the poller. Any thread. */
     public void shutdown() {
         stopping = true;
         if (!inLoop()) {
@@ -211,15 +214,16 @@ public final class IoDriver implements Runnable {
         }
     }
 
-    /** @return channels registered with the selector (a snapshot) */
+    /** @return channels registered with the poller (a snapshot). Any thread. */
     public int registrations() {
-        return (int) REGISTRATIONS.getOpaque(this);
+        return poller.registrations();
     }
 
     /**
      * Timers in the wheel at the end of the loop's last turn, plus the timer hand-overs queued since
      * (a timer cancelled meanwhile counts until the loop has applied its removal). A loop sleeping
      * with hand-overs queued is woken, so a caller polling this sees it settle within one turn.
+     * Any thread.
      *
      * @return the number of pending timers, as described
      */
@@ -234,7 +238,7 @@ public final class IoDriver implements Runnable {
     // ------------------------------------------------------------------ loop thread
 
     /**
-     * Registers a channel. Loop thread.
+     * Registers a channel with the poller. Loop thread.
      *
      * @param channel a non-blocking channel
      * @param ops the initial interest set
@@ -243,9 +247,7 @@ public final class IoDriver implements Runnable {
      * @throws ClosedChannelException if the channel was closed meanwhile
      */
     public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws ClosedChannelException {
-        SelectionKey k = channel.register(selector, ops, handler);
-        REGISTRATIONS.setOpaque(this, (int) REGISTRATIONS.getOpaque(this) + 1);
-        return k;
+        return poller.register(channel, ops, handler);
     }
 
     /**
@@ -255,8 +257,12 @@ public final class IoDriver implements Runnable {
      * @param k the key
      */
     public void deregister(SelectionKey k) {
-        k.cancel();
-        REGISTRATIONS.setOpaque(this, (int) REGISTRATIONS.getOpaque(this) - 1);
+        poller.deregister(k);
+    }
+
+    /** @return the poller's read buffer (direct), which a handler clears before use. Loop thread. */
+    public ByteBuffer readBuffer() {
+        return poller.readBuffer();
     }
 
     /**
@@ -279,11 +285,22 @@ public final class IoDriver implements Runnable {
         wheel.remove(timer);
     }
 
-    /** @return the loop's read buffer (direct), which a handler clears before use. Loop thread. */
-    public ByteBuffer readBuffer() {
-        return readBuffer;
+    /**
+     * Runs {@code callback} once the selector has forgotten the keys cancelled so far, which is when
+     * the JDK really closes a channel that was closed while registered (a listening port, for
+     * example, stays bound until then). Loop thread; after the loop ended, runs it at once.
+     *
+     * @param callback what to run, on the loop thread; must not block
+     */
+    public void afterKeysFlushed(Runnable callback) {
+        if (terminated) {
+            callback.run();
+        } else {
+            afterFlush.add(callback);
+        }
     }
 
+    /** The loop thread's body. */
     @Override
     public void run() {
         try {
@@ -300,7 +317,7 @@ public final class IoDriver implements Runnable {
             timers.drain(applier, COMMANDS_PER_TURN);
             commands.drain(applier, COMMANDS_PER_TURN);
             if (!afterFlush.isEmpty()) {
-                selector.selectNow(dispatcher); // a selection operation releases the cancelled keys' channels
+                poller.selectNow(); // a selection operation releases the cancelled keys' channels
                 runAfterFlush();
             }
             long now = System.nanoTime();
@@ -309,47 +326,22 @@ public final class IoDriver implements Runnable {
             long wakeTick = wheel.nextExpiration();
             NEXT_WAKEUP.setVolatile(this, wakeTick); // NEVER when the wheel is empty
             if (!commands.isEmpty() || !timers.isEmpty() || stopping) {
-                NEXT_WAKEUP.setOpaque(this, AWAKE);
-                selector.selectNow(dispatcher);
+                awake();
+                poller.selectNow();
                 continue;
             }
-            justWoke = true;
             if (wakeTick == NEVER) {
-                selector.select(dispatcher);
+                poller.poll(0L); // calls awake() at its first ready key, or when it returns
             } else {
                 long waitNanos = Ticks.startNanos(wakeTick) - now;
-                selector.select(dispatcher, Math.max(1L, (waitNanos + 999_999L) / 1_000_000L));
-            }
-            if (justWoke) {
-                justWoke = false;
-                NEXT_WAKEUP.setOpaque(this, AWAKE);
+                poller.poll(Math.max(1L, (waitNanos + 999_999L) / 1_000_000L));
             }
         }
     }
 
-    private void dispatch(SelectionKey k) {
-        if (justWoke) {
-            // awake from here on: producers need not call wakeup() while we dispatch
-            justWoke = false;
-            NEXT_WAKEUP.setOpaque(this, AWAKE);
-        }
-        IoHandler h = (IoHandler) k.attachment();
-        int ops;
-        try {
-            ops = k.readyOps();
-        } catch (CancelledKeyException closed) {
-            return; // closed from another thread after the select reported it: nothing to dispatch
-        }
-        try {
-            h.ready(ops);
-        } catch (Throwable t) {
-            try {
-                h.failed(t);
-            } catch (Throwable t2) {
-                t.addSuppressed(t2);
-                dropped.report(t);
-            }
-        }
+    /** Loop thread: running from here on, so producers need not wake the poller. */
+    private void awake() {
+        NEXT_WAKEUP.setOpaque(this, AWAKE);
     }
 
     private void applyCommand(IoCommand c) {
@@ -370,50 +362,15 @@ public final class IoDriver implements Runnable {
 
     private void terminate() {
         stopping = true;
-        CancellationException cause = new CancellationException("the runtime shut down");
-        List<IoHandler> handlers = new ArrayList<>();
-        try {
-            for (SelectionKey k : selector.keys()) {
-                handlers.add((IoHandler) k.attachment());
-            }
-        } catch (RuntimeException e) {
-            dropped.report(e);
-        }
-        for (IoHandler h : handlers) {
-            try {
-                h.shutdown(cause);
-            } catch (Throwable t) {
-                dropped.report(t);
-            }
-        }
+        poller.shutdownHandlers(new CancellationException("the runtime shut down"));
         wheel.clear(e -> abandon((IoCommand) e));
         WHEEL_SIZE.setOpaque(this, 0L);
         synchronized (abandonLock) {
             terminated = true;
             drainAbandoning();
         }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            dropped.report(e);
-        }
-        REGISTRATIONS.setOpaque(this, 0);
+        poller.close();
         runAfterFlush(); // the selector is closed: every channel it held is released
-    }
-
-    /**
-     * Runs {@code callback} once the selector has forgotten the keys cancelled so far, which is when
-     * the JDK really closes a channel that was closed while registered (a listening port, for
-     * example, stays bound until then). Loop thread; after the loop ended, runs it at once.
-     *
-     * @param callback what to run, on the loop thread; must not block
-     */
-    public void afterKeysFlushed(Runnable callback) {
-        if (terminated) {
-            callback.run();
-        } else {
-            afterFlush.add(callback);
-        }
     }
 
     private void runAfterFlush() {

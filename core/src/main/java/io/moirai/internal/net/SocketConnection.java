@@ -1,11 +1,8 @@
 package io.moirai.internal.net;
 
-import io.moirai.internal.flow.Subscriptions;
 import io.moirai.internal.io.IoDriver;
 import io.moirai.internal.io.IoHandler;
-import io.moirai.internal.io.LoopSubscription;
 import io.moirai.internal.scheduler.ComputeScheduler;
-import io.moirai.internal.task.PromiseTask;
 import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
 import java.io.IOException;
@@ -17,22 +14,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /**
- * One TCP connection on one I/O driver: the socket, its inbound subscription (bytes read while
- * there is demand) and its outbound writer.
+ * One TCP connection on one I/O driver, as a lifecycle: connecting, the registration and interest
+ * set, handing readiness to its two sides, and closing. The input side is a {@link SocketReader}
+ * (bytes read while there is demand), the output side a {@link SocketWriter}; each may be claimed
+ * once.
  *
  * <p><b>Threads and ownership.</b> The selection key, the interest set, reads and the inbound
  * subscriber's signals belong to the driver thread. Any thread may subscribe, request, cancel, call
  * {@link #outbound} or {@link #close}; those reach the driver as update bits ({@link IoHandler}).
  * Writes happen on the thread that delivers a buffer when the socket takes it whole at once, and on
- * the driver thread otherwise (see {@link Outbound}).
+ * the driver thread otherwise (see {@link SocketWriter}).
  *
  * <p><b>Ending.</b> {@link #close} and failures close the socket at once on the calling thread and
  * hand the ending to the driver ({@code CLOSE}), which deregisters the key, ends an active inbound
@@ -50,19 +45,22 @@ public final class SocketConnection extends IoHandler {
     static final int OUTPUT_SHUT = 1 << 6;
 
     private static final VarHandle CLOSE_CAUSE = VarHandles.field(MethodHandles.lookup(), "closeCause", Throwable.class);
-    private static final VarHandle IN_CLAIMED = VarHandles.field(MethodHandles.lookup(), "inClaimed", int.class);
-    private static final VarHandle OUT_CLAIMED = VarHandles.field(MethodHandles.lookup(), "outClaimed", int.class);
+    private static final VarHandle CLAIMED = VarHandles.field(MethodHandles.lookup(), "claimed", int.class);
+    /** The sides, as {@link #claim} bits. */
+    static final int INPUT = 1;
+    static final int OUTPUT = 2;
 
     final SocketChannel channel;
     final ComputeScheduler scheduler;
     private volatile InetSocketAddress local;
     private volatile InetSocketAddress remote;
-    @SuppressWarnings("unused") private volatile int inClaimed;
-    @SuppressWarnings("unused") private volatile int outClaimed;
+    /** The sides claimed so far: {@link #INPUT}, {@link #OUTPUT}. */
+    @SuppressWarnings("unused") private volatile int claimed;
     /** Null while open; set once (CAS) to what unfinished sides end with: the close flag and its cause. */
     private volatile Throwable closeCause;
-    private volatile Inbound inbound;
-    private volatile Outbound outbound;
+    /** The claimed sides, each set by its own class before its user hears of it. */
+    volatile SocketReader inbound;
+    volatile SocketWriter outbound;
     /** Connect attempt (driver thread after CONNECT): where to, and whom to tell. */
     private InetSocketAddress connectTo;
     private Consumer<Throwable> connectDone;
@@ -115,57 +113,18 @@ public final class SocketConnection extends IoHandler {
 
     /**
      * @param chunk the largest buffer to emit
-     * @return a unicast publisher of the bytes read
+     * @return a unicast publisher of the bytes read (see {@link SocketReader#subscribe})
      */
     public Publisher<ByteBuffer> inbound(int chunk) {
-        return s -> subscribeInbound(s, chunk);
-    }
-
-    private void subscribeInbound(Subscriber<? super ByteBuffer> s, int chunk) {
-        Subscriptions.requireSubscriber(s);
-        if (!IN_CLAIMED.compareAndSet(this, 0, 1)) {
-            Subscriptions.rejectSecondSubscriber(s, "TcpConnection.inbound()");
-            return;
-        }
-        if (closeCause != null) {
-            Subscriptions.error(s, new IllegalStateException("TcpConnection.inbound(): the connection is closed", closeCause));
-            return;
-        }
-        Inbound in = new Inbound(this, s, chunk);
-        inbound = in;
-        try {
-            s.onSubscribe(in);
-        } catch (Throwable t) {
-            in.cancel(); // §2.13
-            driver.dropped().report(t);
-        }
-        requestUpdate(ATTACH_IN);
+        return s -> SocketReader.subscribe(this, s, chunk);
     }
 
     /**
      * @param data the buffers to write
-     * @return the output's handle
+     * @return the output's handle (see {@link SocketWriter#subscribeTo})
      */
     public TaskHandle<Void> outbound(Publisher<ByteBuffer> data) {
-        Outbound out = new Outbound(this);
-        if (!OUT_CLAIMED.compareAndSet(this, 0, 1)) {
-            out.handle.resolve(null, new IllegalStateException("TcpConnection.outbound() may be called once per connection"));
-            return out.handle;
-        }
-        if (closeCause != null) {
-            out.handle.resolve(null, new IllegalStateException("TcpConnection.outbound(): the connection is closed", closeCause));
-            return out.handle;
-        }
-        outbound = out;
-        try {
-            data.subscribe(out);
-        } catch (Throwable t) {
-            out.onError(t); // §1.9 subscribe must not throw, but if it does the handle says so
-        }
-        if (closeCause != null) {
-            out.end(closeCause); // raced with a close whose driver turn missed this output
-        }
-        return out.handle;
+        return SocketWriter.subscribeTo(this, data);
     }
 
     /** Closes the socket; signals go out on the driver thread. Any thread; idempotent. */
@@ -208,23 +167,17 @@ public final class SocketConnection extends IoHandler {
             ended();
         }
         if ((bits & ATTACH_IN) != 0) {
-            Inbound in = inbound;
+            SocketReader in = inbound;
             in.attach();
             if (closeCause != null) {
                 in.end(closeCause);
             }
         }
         if ((bits & READ) != 0) {
-            Inbound in = inbound;
-            if (in != null) {
-                in.drain();
-            }
+            readReady();
         }
         if ((bits & WRITE) != 0) {
-            Outbound out = outbound;
-            if (out != null) {
-                out.writeReady();
-            }
+            writeReady();
         }
         if ((bits & OUTPUT_SHUT) != 0) {
             outputShutOnLoop();
@@ -237,22 +190,30 @@ public final class SocketConnection extends IoHandler {
             finishConnect();
             return;
         }
-        if ((readyOps & SelectionKey.OP_READ) != 0) {
-            Inbound in = inbound;
-            if (in != null) {
-                in.drain();
-            } else {
-                interest(SelectionKey.OP_READ, false);
-            }
+        if ((readyOps & SelectionKey.OP_READ) != 0 && !readReady()) {
+            readInterest(false);
         }
-        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            Outbound out = outbound;
-            if (out != null) {
-                out.writeReady();
-            } else {
-                interest(SelectionKey.OP_WRITE, false);
-            }
+        if ((readyOps & SelectionKey.OP_WRITE) != 0 && !writeReady()) {
+            writeInterest(false);
         }
+    }
+
+    /** @return whether there is a reader to drain. Driver thread. */
+    private boolean readReady() {
+        SocketReader in = inbound;
+        if (in != null) {
+            in.drain();
+        }
+        return in != null;
+    }
+
+    /** @return whether there is a writer to go on writing. Driver thread. */
+    private boolean writeReady() {
+        SocketWriter out = outbound;
+        if (out != null) {
+            out.writeReady();
+        }
+        return out != null;
     }
 
     private void startConnect() {
@@ -304,11 +265,11 @@ public final class SocketConnection extends IoHandler {
             }
         }
         Throwable cause = closeCause;
-        Inbound in = inbound;
+        SocketReader in = inbound;
         if (in != null) {
             in.end(cause);
         }
-        Outbound out = outbound;
+        SocketWriter out = outbound;
         if (out != null) {
             out.end(cause);
         }
@@ -347,17 +308,46 @@ public final class SocketConnection extends IoHandler {
         closeWith(new ClosedChannelException()); // both sides are finished: nobody is signalled
     }
 
+    // ------------------------------------------------------------------ for the sides
+
+    /**
+     * Claims a side for its only user. Any thread.
+     *
+     * @param side {@link #INPUT} or {@link #OUTPUT}
+     * @return whether the caller is the first to claim it
+     */
+    boolean claim(int side) {
+        return ((int) CLAIMED.getAndBitwiseOr(this, side) & side) == 0;
+    }
+
+    /**
+     * Hands {@code bits} to the driver ({@link #ATTACH_IN}, {@link #WRITE}): the sides' way to
+     * {@link #requestUpdate}. Any thread.
+     *
+     * @param bits the update bits
+     */
+    void handOver(int bits) {
+        requestUpdate(bits);
+    }
+
+    /** @return the driver serving this connection. Any thread. */
+    IoDriver driver() {
+        return driver;
+    }
+
+    /** @return null while open, else what the unfinished sides end with. Any thread. */
+    Throwable closeCause() {
+        return closeCause;
+    }
+
+    /** Driver thread. */
     void readInterest(boolean on) {
         interest(SelectionKey.OP_READ, on);
     }
 
+    /** Driver thread. */
     void writeInterest(boolean on) {
         interest(SelectionKey.OP_WRITE, on);
-    }
-
-    /** An I/O failure: close and let both sides know. Any thread. */
-    void fail(IOException e) {
-        closeWith(e);
     }
 
     @Override
@@ -377,278 +367,5 @@ public final class SocketConnection extends IoHandler {
     @Override
     public String toString() {
         return "local=" + local + ", remote=" + remote + (closeCause != null ? ", closed" : "");
-    }
-
-    // ------------------------------------------------------------------ inbound
-
-    /** The inbound subscription: one read per unit of demand, emitted on the driver thread. */
-    static final class Inbound extends LoopSubscription<ByteBuffer> {
-
-        private final SocketConnection conn;
-        private final int chunk;
-
-        Inbound(SocketConnection conn, Subscriber<? super ByteBuffer> s, int chunk) {
-            super(conn, READ, s);
-            this.conn = conn;
-            this.chunk = chunk;
-        }
-
-        /**
-         * The last read returned less than it asked for: the socket's receive buffer is most likely
-         * empty, so the next read waits for the selector instead of spending a system call to find
-         * nothing (as Netty does). Driver thread.
-         */
-        private boolean drained;
-
-        @Override
-        protected ByteBuffer produce() throws IOException {
-            if (drained) {
-                drained = false;
-                conn.readInterest(true); // level-triggered: data that already arrived reports at once
-                return null;
-            }
-            ByteBuffer target;
-            ByteBuffer scratch = conn.driver.readBuffer();
-            boolean viaScratch = chunk <= scratch.capacity();
-            if (viaScratch) {
-                target = scratch;
-                target.clear().limit(chunk);
-            } else {
-                target = ByteBuffer.allocate(chunk);
-            }
-            int asked = target.remaining();
-            int n = conn.channel.read(target);
-            if (n > 0) {
-                drained = n < asked;
-                target.flip();
-                if (!viaScratch) {
-                    return target;
-                }
-                ByteBuffer out = ByteBuffer.allocate(n);
-                out.put(target).flip();
-                return out;
-            }
-            if (n == 0) {
-                conn.readInterest(true);
-                return null;
-            }
-            conn.readInterest(false);
-            end(null); // end of stream
-            conn.inputEnded();
-            return null;
-        }
-
-        @Override
-        protected void pause() {
-            conn.readInterest(false);
-        }
-
-        @Override
-        protected void failed(IOException e) {
-            conn.fail(e); // does nothing if a close came first; then the close's cause is what ends us
-            end(conn.closeCause);
-        }
-    }
-
-    // ------------------------------------------------------------------ outbound
-
-    /**
-     * The subscriber behind {@code outbound}: one buffer requested at a time, the next only once the
-     * previous one was written whole.
-     *
-     * <p><b>Protocol</b> ({@code state}: {@code PENDING}, {@code COMPLETE}, {@code DONE}). A buffer
-     * arrives on the source's thread, which writes what the socket takes at once; if that is all of
-     * it, it requests the next. Otherwise it parks the rest in {@code pending}, sets {@code PENDING}
-     * and hands over to the driver, which writes on write readiness, then clears {@code PENDING} and
-     * requests the next. {@code onComplete} sets {@code COMPLETE}; whoever sees both {@code COMPLETE}
-     * and no {@code PENDING} - the source's thread or the driver, exactly one, by the atomic bit
-     * operations - shuts the output down and completes the handle. {@code DONE} is set once, by the
-     * first of success, failure, cancel or close; afterwards nothing is written or requested. Memory
-     * is bounded: at most the one buffer in flight.
-     */
-    static final class Outbound implements Subscriber<ByteBuffer> {
-
-        private static final int PENDING = 1;
-        private static final int COMPLETE = 2;
-        private static final int DONE = 4;
-        private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
-
-        private final SocketConnection conn;
-        final PromiseTask<Void> handle;
-        private volatile Subscription upstream;
-        /** Written by the source thread before PENDING is set, then owned by the driver. */
-        private ByteBuffer pending;
-        @SuppressWarnings("unused") private volatile int state;
-
-        Outbound(SocketConnection conn) {
-            this.conn = conn;
-            this.handle = new PromiseTask<>(conn.scheduler, this::cancelled);
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            Objects.requireNonNull(s, "§2.13 violated: subscription must not be null");
-            if (upstream != null) {
-                Subscriptions.refuse(s, "the outbound subscriber of " + conn, "already has a source",
-                        conn.scheduler.dropped()::report);
-                return;
-            }
-            upstream = s;
-            if ((state & DONE) != 0) {
-                s.cancel();
-                return;
-            }
-            s.request(1L);
-        }
-
-        @Override
-        public void onNext(ByteBuffer b) {
-            if ((state & DONE) != 0) {
-                return;
-            }
-            if (b == null) {
-                // §2.13: throw to the caller, and fail the handle so the violation is not lost
-                NullPointerException npe = new NullPointerException("§2.13 violated: onNext(null) in TcpConnection.outbound");
-                sourceFailed(npe);
-                throw npe;
-            }
-            if (!write(b)) {
-                return;
-            }
-            if (!b.hasRemaining()) {
-                upstream.request(1L);
-                return;
-            }
-            pending = b;
-            STATE.getAndBitwiseOr(this, PENDING);
-            if (conn.driver.inLoop()) {
-                conn.writeInterest(true);
-            } else {
-                conn.requestUpdate(WRITE);
-            }
-        }
-
-        /** Writes what the socket takes now; false if the connection failed. */
-        private boolean write(ByteBuffer b) {
-            try {
-                while (b.hasRemaining() && conn.channel.write(b) > 0) {
-                    // the socket took some: try the rest
-                }
-                return true;
-            } catch (IOException e) {
-                conn.fail(e);
-                end(e);
-                return false;
-            }
-        }
-
-        /** Driver thread: the socket can take more, or the output changed state. */
-        void writeReady() {
-            int s = state;
-            if ((s & DONE) != 0 || (s & PENDING) == 0) {
-                pending = null;
-                conn.writeInterest(false);
-                return;
-            }
-            ByteBuffer b = pending;
-            if (!write(b)) {
-                return;
-            }
-            if (b.hasRemaining()) {
-                conn.writeInterest(true);
-                return;
-            }
-            pending = null;
-            conn.writeInterest(false);
-            int prev = (int) STATE.getAndBitwiseAnd(this, ~PENDING);
-            if ((prev & DONE) != 0) {
-                return;
-            }
-            if ((prev & COMPLETE) != 0) {
-                finish();
-            } else {
-                upstream.request(1L);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            if (t == null) {
-                // §2.13: throw to the caller, and fail the handle so the violation is not lost
-                NullPointerException npe = new NullPointerException("§2.13 violated: onError(null) in TcpConnection.outbound");
-                sourceFailed(npe);
-                throw npe;
-            }
-            sourceFailed(t);
-        }
-
-        @Override
-        public void onComplete() {
-            int prev = (int) STATE.getAndBitwiseOr(this, COMPLETE);
-            if ((prev & (PENDING | DONE)) == 0) {
-                finish();
-            }
-        }
-
-        private void finish() {
-            try {
-                conn.channel.shutdownOutput(); // FIN after everything written
-            } catch (IOException e) {
-                conn.fail(e);
-                end(e);
-                return;
-            }
-            if (markDone()) {
-                handle.resolve(null, null);
-            }
-            conn.outputShut();
-        }
-
-        /** The data failed: the stream is truncated, so the connection is closed, not shut down. */
-        private void sourceFailed(Throwable t) {
-            if (markDone()) {
-                handle.resolve(null, t);
-                conn.closeWith(new IOException("the outbound data failed", t));
-            }
-        }
-
-        /** The connection closed or failed (any thread). */
-        void end(Throwable cause) {
-            if (!markDone()) {
-                return;
-            }
-            Subscription s = upstream;
-            if (s != null) {
-                s.cancel();
-            }
-            if (cause instanceof CancellationException) {
-                handle.cancel(); // runtime shutdown: the handle ends cancelled
-            } else {
-                handle.resolve(null, cause);
-            }
-        }
-
-        /** The handle was cancelled: stop writing, cancel the data, keep the socket open. */
-        private void cancelled() {
-            if (markDone()) {
-                Subscription s = upstream;
-                if (s != null) {
-                    s.cancel();
-                }
-                conn.requestUpdate(WRITE); // the driver drops the pending buffer and the interest
-            }
-        }
-
-        private boolean markDone() {
-            for (;;) {
-                int s = state;
-                if ((s & DONE) != 0) {
-                    return false;
-                }
-                if (STATE.compareAndSet(this, s, s | DONE)) {
-                    return true;
-                }
-            }
-        }
     }
 }
