@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>the internal packages form no cycle;
  *   <li>{@code internal.util} and {@code internal.flow} are leaves: they use no other Moirai package;
+ *   <li>{@code internal.serial} (the adapters' serial executor) is a leaf too, on {@code internal.util}
+ *       only: it uses nothing of the runtime and nothing public;
  *   <li>internals use the public API only where they implement it: the task handle types
  *       ({@code io.moirai.task}), {@code RuntimeMetrics}, and {@code Moirai} itself only in
  *       {@code RuntimeAccess}, the one entry point by which the public packages reach a runtime's core.
@@ -46,6 +48,14 @@ class PackageRulesTest {
     void theLeafPackagesUseNoOtherMoiraiPackage() {
         noClasses().that().resideInAnyPackage("io.moirai.internal.util..", "io.moirai.internal.flow..")
                 .should().dependOnClassesThat(otherMoiraiPackagesThan("io.moirai.internal.util", "io.moirai.internal.flow"))
+                .check(core);
+    }
+
+    @Test
+    void theSerialPackageUsesOnlyUtil() {
+        assertThat(core.containPackage("io.moirai.internal.serial")).isTrue();
+        noClasses().that().resideInAPackage("io.moirai.internal.serial..")
+                .should().dependOnClassesThat(otherMoiraiPackagesThan("io.moirai.internal.serial", "io.moirai.internal.util"))
                 .check(core);
     }
 

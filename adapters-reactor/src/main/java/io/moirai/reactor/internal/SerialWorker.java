@@ -1,18 +1,17 @@
 package io.moirai.reactor.internal;
 
+import io.moirai.internal.serial.DeadlineQueue;
+import io.moirai.internal.serial.SerialExecutor;
 import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Comparator;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.jctools.queues.MpscLinkedQueue;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.Scannable;
@@ -25,17 +24,16 @@ import reactor.core.scheduler.Schedulers;
  * runtime's compute workers or blocking pool ({@code drainOn}: a {@link Dispatch}, or the lane of a
  * serial scheduler, which is itself a worker).
  *
- * <p><b>Drain.</b> Tasks go into a JCTools MPSC queue; {@code wip} counts signals; the thread that
- * takes {@code wip} from 0 hands one drain loop to {@code drainOn}, which runs queued tasks until
- * {@code wip} returns to 0, yielding its thread after {@value #BATCH} tasks by handing itself on.
+ * <p><b>Drain.</b> Tasks run on core's {@link SerialExecutor} (MPSC queue, {@code wip}, a drain
+ * handed to {@code drainOn} that yields its thread after {@value SerialExecutor#BATCH} tasks). If
+ * {@code drainOn} refuses a drain (the runtime is shut down) the executor stops for good: this worker
+ * disposes itself ({@link #refused}) and every task still queued is disposed ({@link #discarded}).
  *
- * <p><b>Delayed tasks</b> wait in {@code delayed}, ordered by deadline and then by scheduling order,
- * each with a timer on the runtime's wheel. Timers due in the same tick fire as separate jobs in any
- * order, but Reactor operators rely on a worker running equal-delay tasks in the order they were
- * scheduled ({@code delayElements} schedules a value and then the completion), as
- * {@code ScheduledThreadPoolExecutor} does; so a firing timer moves <em>every</em> due task, earliest
- * first, into the FIFO queue (under {@code delayed}'s lock), and a timer whose task already moved
- * finds nothing to do. A task never moves before its deadline.
+ * <p><b>Delayed tasks</b> wait in a core {@link DeadlineQueue} ({@code delayed}), each with a timer on
+ * the runtime's wheel; a firing timer moves <em>every</em> due task, earliest first and equal
+ * deadlines in scheduling order, into the executor's queue, because Reactor operators rely on a
+ * worker running equal-delay tasks in the order they were scheduled ({@code delayElements} schedules
+ * a value and then the completion), as {@code ScheduledThreadPoolExecutor} does.
  *
  * <p><b>Pending count and retirement.</b> {@code pending} counts the tasks this worker accepted that
  * have not ended (queued, delayed, running, and each periodic task until it is disposed). A worker
@@ -45,36 +43,31 @@ import reactor.core.scheduler.Schedulers;
  * graceful disposal completes only after every accepted task ended, and never lets one in afterwards.
  *
  * <p><b>Disposal</b> sets {@code disposed}, disposes the delayed and periodic tasks and, on the
- * blocking pool, interrupts the task that is running ({@code running}, written before each task
- * runs; a task checks {@code disposed} after that write, so one of the two sees the other). What is
- * queued never runs: the drain disposes it as it goes. Later {@code schedule} calls throw
+ * blocking pool, interrupts the task that is running (the executor's {@link SerialExecutor#running()},
+ * published before each task runs; a task checks {@code disposed} after that write, so one of the two
+ * sees the other). What is queued never runs: the drain goes on and each task disposes itself as it
+ * comes up, so every accepted task ends and the worker can retire. Later {@code schedule} calls throw
  * {@link RejectedExecutionException}, as Reactor's workers do.
  *
  * <p>Threads: {@code schedule*} and {@code dispose} from any thread; the queue's consumer is the drain.
  */
-final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifetime.Tracked, Scannable {
+final class SerialWorker
+        implements Scheduler.Worker, Executor, SerialExecutor.Owner<Runnable>, Lifetime.Tracked, Scannable {
 
-    static final int BATCH = 1024;
     private static final int CLOSED = Integer.MIN_VALUE;
-    private static final VarHandle WIP = VarHandles.field(MethodHandles.lookup(), "wip", int.class);
     private static final VarHandle PENDING = VarHandles.field(MethodHandles.lookup(), "pending", int.class);
-    private static final VarHandle RUNNING_ITEM = VarHandles.field(MethodHandles.lookup(), "running", Runnable.class);
 
     private final Lifetime lifetime;
-    private final Executor drainOn;
     /** On the blocking pool: disposal interrupts the running task. */
     private final boolean interruptible;
-    private final MpscLinkedQueue<Runnable> queue = new MpscLinkedQueue<>();
+    /** Runs the tasks, due periodic runs and (on a lane) other workers' drains, one at a time. */
+    private final SerialExecutor<Runnable> executor;
     /** Delayed and periodic tasks that have not ended, so that disposal reaches them. */
     private final Set<TaskState> timers = ConcurrentHashMap.newKeySet();
-    /** Delayed tasks whose deadline has not been reached, by deadline then sequence; guarded by itself. */
-    private final PriorityQueue<WorkerTask> delayed = new PriorityQueue<>(WorkerTask.ORDER);
-    private long sequence; // guarded by delayed
+    /** Delayed tasks whose deadline has not been reached. */
+    private final DeadlineQueue<WorkerTask> delayed = new DeadlineQueue<>(this::leaveDelayed);
     private volatile boolean disposed;
-    @SuppressWarnings("unused") private volatile int wip;
     @SuppressWarnings("unused") private volatile int pending;
-    /** Blocking pool only: the item the drain runs (or last ran). */
-    @SuppressWarnings("unused") private volatile Runnable running;
 
     /**
      * @param lifetime the scheduler's current lifetime; a worker created after disposal began is born
@@ -83,8 +76,8 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
      */
     SerialWorker(Lifetime lifetime, Executor drainOn) {
         this.lifetime = lifetime;
-        this.drainOn = drainOn;
         this.interruptible = lifetime.scheduler.dispatch().blocking();
+        this.executor = new SerialExecutor<>(drainOn, interruptible, this);
         if (!lifetime.tryTrack(this)) {
             pending = CLOSED;
             disposed = true;
@@ -111,11 +104,8 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
         }
         WorkerTask t = new WorkerTask(this, Schedulers.onSchedule(task), true);
         accept();
-        t.deadline = System.nanoTime() + unit.toNanos(delay);
-        synchronized (delayed) {
-            t.seq = sequence++;
-            delayed.add(t);
-        }
+        // never null: this holder is never disposed (disposal reaches delayed tasks through timers)
+        t.entry = delayed.add(t, System.nanoTime() + unit.toNanos(delay));
         trackTimer(t);
         if (t.isDisposed()) {
             return t; // disposed meanwhile
@@ -186,23 +176,18 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
 
     /** A timer fired: queue every delayed task that is due, earliest (then first scheduled) first. */
     private void moveDue() {
-        synchronized (delayed) {
-            long now = System.nanoTime();
-            for (WorkerTask head; (head = delayed.peek()) != null && head.deadline - now <= 0L; ) {
-                delayed.poll();
-                timers.remove(head);
-                if (head.isPending()) {
-                    enqueue(head); // under the lock: the queue receives them in order
-                }
-            }
-        }
+        executor.moveDue(delayed, System.nanoTime(), false);
+    }
+
+    /** A due delayed task leaves {@code delayed} (under its lock): it goes to the queue unless disposed. */
+    private boolean leaveDelayed(WorkerTask t) {
+        timers.remove(t);
+        return t.isPending();
     }
 
     /** A delayed task was disposed before it was due. */
     void forget(WorkerTask t) {
-        synchronized (delayed) {
-            delayed.remove(t);
-        }
+        delayed.remove(t.entry);
         timers.remove(t);
     }
 
@@ -210,15 +195,11 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
      * Queues a runnable (a task, a due periodic run, or another worker's drain when this is a lane)
      * and makes sure a drain will run it.
      *
-     * @return {@code false} if this call had to start a drain and the runtime refused it (shut down):
-     *     the worker is disposed and what it queued was discarded
+     * @return {@code false} if the runtime refused a drain (it is shut down): the worker is disposed
+     *     and the runnable, if a task, was disposed
      */
     boolean enqueue(Runnable r) {
-        queue.offer(r);
-        if ((int) WIP.getAndAdd(this, 1) == 0) {
-            return handOff();
-        }
-        return true;
+        return executor.execute(r);
     }
 
     /** A lane of a serial scheduler: runs another worker's drain in turn with its own tasks. */
@@ -229,46 +210,17 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
         }
     }
 
-    private boolean handOff() {
-        try {
-            drainOn.execute(this);
-            return true;
-        } catch (RejectedExecutionException shutDown) {
-            // the runtime is gone and this thread owns the drain (wip > 0): nothing queued can run
-            dispose();
-            for (Runnable r; (r = queue.poll()) != null; ) {
-                if (r instanceof TaskState t) {
-                    t.dispose();
-                }
-            }
-            return false;
-        }
+    /** The runtime refused a drain: it is shut down, and nothing queued here can run. */
+    @Override
+    public void refused(RejectedExecutionException shutDown) {
+        dispose();
     }
 
-    /** The drain loop: runs queued tasks one at a time. */
+    /** The executor stopped (the runtime refused a drain): a queued task is disposed (and ends). */
     @Override
-    public void run() {
-        int missed = wip;
-        int ran = 0;
-        for (;;) {
-            Runnable r;
-            while ((r = queue.poll()) != null) {
-                if (interruptible) {
-                    RUNNING_ITEM.setVolatile(this, r); // before the task reads disposed (see dispose)
-                }
-                r.run(); // tasks report their own errors; a disposed worker's task disposes itself
-                if (++ran == BATCH) {
-                    handOff(); // yield the thread; wip stays above zero, the next drain goes on
-                    return;
-                }
-            }
-            missed = (int) WIP.getAndAdd(this, -missed) - missed;
-            if (missed == 0) {
-                break;
-            }
-        }
-        if (interruptible) {
-            RUNNING_ITEM.setOpaque(this, null); // only to let the last task be collected
+    public void discarded(Runnable r) {
+        if (r instanceof TaskState t) {
+            t.dispose();
         }
     }
 
@@ -281,7 +233,7 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
         for (TaskState t : timers) {
             t.dispose();
         }
-        if (interruptible && RUNNING_ITEM.getVolatile(this) instanceof TaskState t) {
+        if (executor.running() instanceof TaskState t) { // null unless interruptible
             t.dispose(); // interrupts it if it runs on another thread
         }
         retireIfDone();
@@ -332,17 +284,11 @@ final class SerialWorker implements Scheduler.Worker, Executor, Runnable, Lifeti
     /** One task of a worker: runs at most once; a dispose before it runs prevents it. */
     static final class WorkerTask extends TaskState {
 
-        static final Comparator<WorkerTask> ORDER = (a, b) -> {
-            long d = a.deadline - b.deadline; // nanoTime values: compare by difference
-            return d != 0L ? (d < 0L ? -1 : 1) : Long.compare(a.seq, b.seq);
-        };
-
         private final SerialWorker worker;
         private final Runnable task;
         private final boolean delayedTask;
-        /** Delayed tasks only: when it is due, and its place among equal deadlines (set before it is shared). */
-        long deadline;
-        long seq;
+        /** Delayed tasks only: its place in {@code delayed}, until it is due or disposed. */
+        volatile DeadlineQueue.Entry<WorkerTask> entry;
 
         WorkerTask(SerialWorker worker, Runnable task, boolean delayedTask) {
             super(worker.interruptible);

@@ -8,6 +8,7 @@ import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,6 +57,8 @@ public final class MoiraiScheduler extends Scheduler {
 
     private final Moirai moirai;
     private final boolean blocking;
+    /** Where the workers' drains run: {@code execute}, or {@code spawnBlocking} on the blocking pool. */
+    private final Executor drains = this::startDrain;
     private final AtomicReference<CompositeDisposable> generation =
             new AtomicReference<>(new CompositeDisposable());
 
@@ -141,12 +144,19 @@ public final class MoiraiScheduler extends Scheduler {
         return blocking;
     }
 
-    /** Submits a worker's drain. */
-    void startDrain(SerialWorker worker) {
+    /** @return where the workers' drains run; it throws {@link RejectedExecutionException} once the runtime is shut down */
+    Executor drains() {
+        return drains;
+    }
+
+    private void startDrain(Runnable drain) {
         if (blocking) {
-            moirai.spawnBlocking(worker);
+            moirai.spawnBlocking(() -> {
+                drain.run();
+                return null;
+            });
         } else {
-            moirai.execute(worker);
+            moirai.execute(drain);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.moirai.rxjava3.internal;
 
+import io.moirai.internal.serial.DeadlineQueue;
 import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
 import io.reactivex.rxjava3.disposables.Disposable;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
  * A delayed task starts {@code WAITING} on a Moirai timer ({@code handle}) and sits in a tracking
  * container ({@code tracker}) so that disposing its worker or shutting its scheduler down cancels the
  * timer. A worker's delayed task waits in the worker's {@link TimedTasks}, ordered by
- * {@code deadline} and {@code seq}: when any of the worker's timers fires, every due task moves, in
+ * {@code deadline} and scheduling order: when any of the worker's timers fires, every due task moves, in
  * that order, to {@code READY} on the worker's queue. A direct delayed task waits in the scheduler's
  * generation; when its timer fires it becomes {@code READY} and runs in place (compute: the timer's
  * job already runs on a compute worker) or is handed to the blocking pool ({@code handle} then becomes
@@ -76,8 +77,8 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
     private volatile Thread runner;
     /** Worker delayed tasks: {@code System.nanoTime()} at which the task is due; set before it is tracked. */
     private long deadline;
-    /** Worker delayed tasks: the tie-breaker among equal deadlines; set by {@link TimedTasks} under its lock. */
-    private long seq;
+    /** Worker delayed tasks: the task's place among its worker's {@link TimedTasks}, until it leaves them. */
+    private volatile DeadlineQueue.Entry<ScheduledTask> timedEntry;
     @SuppressWarnings("unused") // accessed through HANDLE
     private volatile TaskHandle<?> handle;
     private volatile DisposableContainer tracker;
@@ -126,12 +127,12 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
         return deadline;
     }
 
-    long seq() {
-        return seq;
+    DeadlineQueue.Entry<ScheduledTask> timedEntry() {
+        return timedEntry;
     }
 
-    void setSeq(long seq) {
-        this.seq = seq;
+    void timedEntry(DeadlineQueue.Entry<ScheduledTask> entry) {
+        timedEntry = entry;
     }
 
     /** Stores the handle of this task's timer; cancels it if the task was disposed meanwhile. */
@@ -151,7 +152,7 @@ final class ScheduledTask implements Runnable, Callable<Void>, Disposable, Sched
     }
 
     /**
-     * {@link TimedTasks#moveDue}: the task left the worker's timed tasks and goes to its queue.
+     * The task is due and leaves the worker's {@link TimedTasks} for its queue (under their lock).
      *
      * @return {@code false} if it was disposed meanwhile
      */
