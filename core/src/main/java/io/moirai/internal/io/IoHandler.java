@@ -56,11 +56,29 @@ public abstract class IoHandler implements IoCommand {
         }
     }
 
-    /** The driver stopped before applying this handler's changes: shut it down. */
+    /**
+     * The driver stopped before applying this handler's changes: shut it down, then let it finish
+     * what the changes it will never apply promised ({@link #unapplied}).
+     */
     @Override
     public final boolean abandon() {
+        int bits = (int) PENDING.getAndSet(this, 0);
         shutdown(new java.util.concurrent.CancellationException("the runtime shut down"));
+        if (bits != 0) {
+            unapplied(bits);
+        }
         return true;
+    }
+
+    /**
+     * The driver stopped with {@code bits} requested and never applied: settle what they were for (a
+     * subscriber waiting to be attached must still hear how its stream ended, §1.4). Called once, on
+     * the thread that found the driver stopped, after {@link #shutdown}. Does nothing by default.
+     *
+     * @param bits the bits requested and not applied
+     */
+    protected void unapplied(int bits) {
+        // nothing waits on an update by default
     }
 
     /**
@@ -86,11 +104,24 @@ public abstract class IoHandler implements IoCommand {
     protected abstract void shutdown(Throwable cause);
 
     /**
-     * An unexpected error escaped {@link #update} or {@link #ready}: close and fail. Driver thread.
+     * An unexpected error escaped {@link #update} or {@link #ready}: the channel closes with it (what
+     * is pending ends with it), and it is reported to the dropped-error handler, since no caller will
+     * see it otherwise. Driver thread.
      *
      * @param error what escaped
      */
-    protected abstract void failed(Throwable error);
+    protected final void failed(Throwable error) {
+        closeWith(error);
+        driver.dropped().report(error);
+    }
+
+    /**
+     * Closes the channel with {@code cause}, which whatever is pending ends with; does nothing if it
+     * was closed already (the first cause stays). Any thread.
+     *
+     * @param cause why
+     */
+    protected abstract void closeWith(Throwable cause);
 
     /**
      * Sets or clears interest bits on the key, skipping the system call when nothing changes. Driver

@@ -166,7 +166,8 @@ public final class ListenerCore<C> extends IoHandler {
         }
     }
 
-    private void closeWith(Throwable cause) {
+    @Override
+    protected void closeWith(Throwable cause) {
         if (!CLOSE_STATE.compareAndSet(this, null, cause == null ? CLOSED_NORMALLY : cause)) {
             return;
         }
@@ -241,12 +242,6 @@ public final class ListenerCore<C> extends IoHandler {
     protected void shutdown(Throwable cause) {
         closeWith(cause instanceof CancellationException ? cause : new CancellationException("the runtime shut down"));
         ended();
-    }
-
-    @Override
-    protected void failed(Throwable error) {
-        closeWith(error);
-        driver.dropped().report(error);
     }
 
     @Override

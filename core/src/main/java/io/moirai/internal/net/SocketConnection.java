@@ -137,7 +137,8 @@ public final class SocketConnection extends IoHandler {
      *
      * @param cause what the unfinished sides end with
      */
-    void closeWith(Throwable cause) {
+    @Override
+    protected void closeWith(Throwable cause) {
         if (!CLOSE_CAUSE.compareAndSet(this, null, cause)) {
             return;
         }
@@ -358,10 +359,18 @@ public final class SocketConnection extends IoHandler {
         }
     }
 
+    /**
+     * The driver stopped after a reader subscribed and before it was attached: {@link #shutdown}
+     * ended it while detached, so attach it here, which delivers that end (it would otherwise never
+     * reach the subscriber, whose {@code onSubscribe} has returned).
+     */
     @Override
-    protected void failed(Throwable error) {
-        closeWith(error);
-        driver.dropped().report(error);
+    protected void unapplied(int bits) {
+        if ((bits & ATTACH_IN) != 0) {
+            SocketReader in = inbound;
+            in.attach();
+            in.end(closeCause); // if the close raced past shutdown's ended(): end now (does nothing twice)
+        }
     }
 
     @Override
