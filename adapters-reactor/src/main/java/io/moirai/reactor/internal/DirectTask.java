@@ -57,17 +57,9 @@ final class DirectTask extends TaskState implements Lifetime.Tracked {
 
     /** Blocking scheduler: the timer fired on a compute worker; move to the blocking pool. */
     private void handOff() {
-        if (!isPending()) {
-            return;
+        if (isPending()) {
+            runOn(lifetime.scheduler.dispatch());
         }
-        TaskHandle<?> h;
-        try {
-            h = lifetime.scheduler.dispatch().run(this);
-        } catch (RejectedExecutionException shutDown) {
-            dispose();
-            return;
-        }
-        publishJob(h);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.moirai.reactor.internal;
 
-import io.moirai.task.TaskHandle;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
@@ -87,14 +86,7 @@ final class PeriodicTask extends TaskState implements Lifetime.Tracked {
             worker.enqueue(this); // false only if the runtime shut down; the worker then disposed this
             return;
         }
-        TaskHandle<?> h;
-        try {
-            h = lifetime.scheduler.dispatch().run(this);
-        } catch (RejectedExecutionException shutDown) {
-            dispose();
-            return;
-        }
-        publishJob(h);
+        runOn(lifetime.scheduler.dispatch());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.moirai.task.TaskHandle;
 import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.RejectedExecutionException;
 import reactor.core.Disposable;
 
 /**
@@ -80,6 +81,23 @@ abstract sealed class TaskState implements Disposable, Runnable
         if (isDisposed()) {
             h.cancel(); // nothing if it already ran
         }
+    }
+
+    /**
+     * Hands this task to {@code dispatch} to run, and publishes the job that stands for it; a runtime
+     * that refuses it (shut down) disposes it instead.
+     *
+     * @param dispatch where the task runs
+     */
+    final void runOn(Dispatch dispatch) {
+        TaskHandle<?> h;
+        try {
+            h = dispatch.run(this);
+        } catch (RejectedExecutionException shutDown) {
+            dispose();
+            return;
+        }
+        publishJob(h);
     }
 
     /** Terminal with no run in progress: forget it (exactly once). */

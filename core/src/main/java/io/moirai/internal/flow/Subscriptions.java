@@ -59,6 +59,28 @@ public final class Subscriptions {
     }
 
     /**
+     * Sends the terminal signal: {@code onComplete} if {@code error} is null, else {@code onError}.
+     * What the subscriber throws is reported, not rethrown (§2.13: the subscriber is then broken, and
+     * nothing more is signalled to it anyway).
+     *
+     * @param subscriber the subscriber signalled for the last time
+     * @param error null for {@code onComplete}
+     * @param report where a throwing subscriber's error goes
+     */
+    public static void terminate(Subscriber<?> subscriber, Throwable error,
+            java.util.function.Consumer<? super Throwable> report) {
+        try {
+            if (error == null) {
+                subscriber.onComplete();
+            } else {
+                subscriber.onError(error);
+            }
+        } catch (Throwable t) {
+            report.accept(t);
+        }
+    }
+
+    /**
      * Cancels an upstream subscription whose {@code cancel} might throw (§3.15 says it must not): the
      * throw is handed to {@code report}, so a broken upstream cannot stop the caller from ending its
      * own stream.

@@ -1,6 +1,7 @@
 package io.moirai.internal.io;
 
 import io.moirai.internal.flow.Demand;
+import io.moirai.internal.flow.Subscriptions;
 import io.moirai.internal.util.VarHandles;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -171,16 +172,8 @@ public abstract class LoopSubscription<T> implements Subscription {
             return;
         }
         Subscriber<? super T> s = downstream;
-        downstream = null;
-        try {
-            if (error == null) {
-                s.onComplete();
-            } else {
-                s.onError(error);
-            }
-        } catch (Throwable t) {
-            owner.driver.dropped().report(t);
-        }
+        downstream = null; // §3.13
+        Subscriptions.terminate(s, error, owner.driver.dropped()::report);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.moirai.internal.stream;
 
 import io.moirai.internal.runtime.RuntimeCore;
-import io.moirai.internal.scheduler.Job;
+import io.moirai.internal.scheduler.OneShotJob;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -60,9 +60,7 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
     }
 
     /** A runner job: maps items until none is left. */
-    static final class Runner extends Job {
-
-        private static final int TAKEN = 1;
+    static final class Runner extends OneShotJob {
 
         private final ParallelMapSubscription<?, ?> owner;
 
@@ -72,25 +70,14 @@ public final class ParallelMapPublisher<T, R> implements Publisher<R> {
         }
 
         @Override
-        public void run() {
-            if (casState(NEW, TAKEN)) {
-                try {
-                    owner.runLoop();
-                } finally {
-                    ended();
-                }
-            }
+        protected void runOnce() {
+            owner.runLoop();
         }
 
         @Override
-        public boolean abandon() {
-            if (casState(NEW, TAKEN)) {
-                ended();
-                owner.shutDown(); // the runtime drops its queued jobs: the map ends cancelled
-                owner.signal();
-                return true;
-            }
-            return false;
+        protected void abandoned() {
+            owner.shutDown(); // the runtime drops its queued jobs: the map ends cancelled
+            owner.signal();
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.moirai.internal.stream;
 
+import io.moirai.internal.flow.Subscriptions;
 import io.moirai.internal.runtime.RuntimeCore;
 import io.moirai.internal.scheduler.ComputeScheduler;
-import io.moirai.internal.scheduler.Job;
+import io.moirai.internal.scheduler.OneShotJob;
 import io.moirai.internal.util.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -247,21 +248,11 @@ abstract class SerialDrain {
      * @param error null for {@code onComplete}
      */
     final void terminate(org.reactivestreams.Subscriber<?> s, Throwable error) {
-        try {
-            if (error == null) {
-                s.onComplete();
-            } else {
-                s.onError(error);
-            }
-        } catch (Throwable t) {
-            scheduler.dropped().report(t);
-        }
+        Subscriptions.terminate(s, error, scheduler.dropped()::report);
     }
 
     /** One scheduled drain turn: a job of its own, so a stale queue entry can never run a second turn. */
-    private static final class Turn extends Job {
-
-        private static final int TAKEN = 1;
+    private static final class Turn extends OneShotJob {
 
         private final SerialDrain owner;
 
@@ -271,28 +262,14 @@ abstract class SerialDrain {
         }
 
         @Override
-        public void run() {
-            if (casState(NEW, TAKEN)) {
-                try {
-                    owner.turn(true);
-                } finally {
-                    ended();
-                }
-            }
+        protected void runOnce() {
+            owner.turn(true);
         }
 
         @Override
-        public boolean abandon() {
-            if (casState(NEW, TAKEN)) {
-                try {
-                    owner.shutDown(); // the runtime drops its queued jobs: end the stream here
-                    owner.turn(false);
-                } finally {
-                    ended();
-                }
-                return true;
-            }
-            return false;
+        protected void abandoned() {
+            owner.shutDown(); // the runtime drops its queued jobs: end the stream here
+            owner.turn(false);
         }
     }
 }

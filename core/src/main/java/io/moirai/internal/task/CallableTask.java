@@ -20,11 +20,7 @@ abstract class CallableTask<T> extends TaskCore<T> {
     final void callOnce() {
         Callable<? extends T> c = callable;
         callable = null;
-        try {
-            succeed(c.call());
-        } catch (Throwable t) {
-            fail(t);
-        }
+        settleWith(c);
     }
 
     @Override

@@ -1,16 +1,14 @@
 package io.moirai.internal.task;
 
 import io.moirai.internal.scheduler.ComputeScheduler;
-import io.moirai.internal.scheduler.Job;
+import io.moirai.internal.scheduler.OneShotJob;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A fire-and-forget command passed to {@code execute}: runs at most once; what it throws goes to the
  * dropped-error handler. A command discarded at shutdown is counted in {@code discarded}.
  */
-public final class CommandJob extends Job {
-
-    private static final int TAKEN = 1;
+public final class CommandJob extends OneShotJob {
 
     private final LongAdder discarded;
     private Runnable command;
@@ -27,29 +25,19 @@ public final class CommandJob extends Job {
     }
 
     @Override
-    public void run() {
-        if (!casState(NEW, TAKEN)) {
-            return;
-        }
+    protected void runOnce() {
         Runnable c = command;
         command = null;
         try {
             c.run();
         } catch (Throwable t) {
             scheduler.dropped().report(t);
-        } finally {
-            ended();
         }
     }
 
     @Override
-    public boolean abandon() {
-        if (casState(NEW, TAKEN)) {
-            command = null;
-            discarded.increment();
-            ended();
-            return true;
-        }
-        return false;
+    protected void abandoned() {
+        command = null;
+        discarded.increment();
     }
 }

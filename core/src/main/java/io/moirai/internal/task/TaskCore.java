@@ -13,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -86,6 +87,24 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
     /** The runner's outcome: an error. Loses silently against a cancel. */
     final void fail(Throwable error) {
         finish(FAILED, error);
+    }
+
+    /**
+     * The runner's outcome: what {@code work} returns, or what it throws (a null {@code work}
+     * succeeds with null). Loses silently against a cancel.
+     *
+     * @param work the user's callable, called once on this thread
+     */
+    final void settleWith(Callable<?> work) {
+        if (work == null) {
+            succeed(null);
+            return;
+        }
+        try {
+            succeed(work.call());
+        } catch (Throwable t) {
+            fail(t);
+        }
     }
 
     private void finish(int terminal, Object result) {

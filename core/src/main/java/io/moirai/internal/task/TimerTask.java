@@ -87,15 +87,7 @@ public final class TimerTask<T> extends TaskCore<T> implements IoTimer {
         }
         Callable<? extends T> c = callable;
         callable = null;
-        if (c == null) {
-            succeed(null);
-            return;
-        }
-        try {
-            succeed(c.call());
-        } catch (Throwable t) {
-            fail(t);
-        }
+        settleWith(c); // a delay has none: it completes with null
     }
 
     @Override
