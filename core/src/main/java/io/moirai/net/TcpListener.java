@@ -58,8 +58,14 @@ public final class TcpListener implements AutoCloseable {
      * The accepted connections. Unicast: the first subscriber (of any publisher this method returns)
      * gets them; a later subscriber receives {@code onSubscribe} then
      * {@code onError(IllegalStateException)}. Cancelling the subscription stops accepting; the
-     * listener stays bound until {@link #close()}. An accept failure ends the subscriber with
-     * {@code onError(IOException)}.
+     * listener stays bound until {@link #close()}, which completes the subscriber (a runtime shutdown
+     * ends it with {@code onError(CancellationException)}).
+     *
+     * <p>An accept the machine refuses (out of file descriptors, socket buffers or memory) does not
+     * end the stream: the listener stops accepting, retries after a pause that doubles from 10 ms to
+     * 1 s while the failures last, and serves again as soon as resources come back; connections wait
+     * in the kernel's backlog meanwhile. The first failure of each such episode goes to the runtime's
+     * dropped-error handler.
      *
      * @return the publisher of accepted connections
      */

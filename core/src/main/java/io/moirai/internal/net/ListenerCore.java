@@ -18,7 +18,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +64,8 @@ public final class ListenerCore<C> extends IoHandler {
     /** How long {@link #close()} waits for the port to be released. */
     static final long RELEASE_WAIT_MILLIS = 2_000L;
     private boolean deregistered; // driver thread
+    /** Waits out accepts that fail for want of descriptors, buffers or memory. */
+    private final AcceptBackoff backoff;
 
     private ListenerCore(IoDriver driver, IoGroup io, ComputeScheduler scheduler, ServerSocketChannel channel,
             Function<SocketConnection, C> wrap) throws IOException {
@@ -74,6 +75,7 @@ public final class ListenerCore<C> extends IoHandler {
         this.channel = channel;
         this.wrap = wrap;
         this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.backoff = new AcceptBackoff(scheduler, driver, () -> requestUpdate(ACCEPT));
     }
 
     /**
@@ -213,6 +215,7 @@ public final class ListenerCore<C> extends IoHandler {
     }
 
     private void ended() {
+        backoff.cancel();
         if (!deregistered) {
             deregistered = true;
             if (key != null) {
@@ -240,7 +243,7 @@ public final class ListenerCore<C> extends IoHandler {
 
     @Override
     protected void shutdown(Throwable cause) {
-        closeWith(cause instanceof CancellationException ? cause : new CancellationException("the runtime shut down"));
+        closeWith(cause); // a shutdown's CancellationException, or the error that ended the driver
         ended();
     }
 
@@ -258,11 +261,20 @@ public final class ListenerCore<C> extends IoHandler {
 
         @Override
         protected C produce() throws IOException {
-            SocketChannel c = channel.accept();
+            SocketChannel c;
+            try {
+                c = channel.accept();
+            } catch (ClosedChannelException closed) {
+                throw closed; // closed: the stream ends (see failed)
+            } catch (IOException exhausted) {
+                waitOut(exhausted);
+                return null;
+            }
             if (c == null) {
                 interest(SelectionKey.OP_ACCEPT, true);
                 return null;
             }
+            backoff.succeeded();
             try {
                 return wrap.apply(SocketConnection.accepted(io.nextForAccepted(), c, scheduler));
             } catch (IOException | RuntimeException e) {
@@ -276,6 +288,19 @@ public final class ListenerCore<C> extends IoHandler {
                 driver.dropped().report(e);
                 interest(SelectionKey.OP_ACCEPT, true);
                 return null;
+            }
+        }
+
+        /**
+         * The machine refused an accept (EMFILE, ENFILE, ENOBUFS, ENOMEM...): the listener stays
+         * open and its subscriber waits; accepting resumes after a pause (see {@link AcceptBackoff}).
+         */
+        private void waitOut(Throwable exhausted) {
+            interest(SelectionKey.OP_ACCEPT, false);
+            if (backoff.failed()) {
+                driver.dropped().report(new IOException("accepting on " + local + " failed, retrying every "
+                        + AcceptBackoff.FIRST_MILLIS + "-" + AcceptBackoff.MAX_MILLIS + " ms until it succeeds: "
+                        + exhausted, exhausted));
             }
         }
 
