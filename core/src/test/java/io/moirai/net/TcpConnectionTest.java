@@ -561,4 +561,38 @@ class TcpConnectionTest {
         assertThat(server.isOpen()).isFalse();
         TestSupport.assertNoThreadsLeft(prefix);
     }
+
+    @Test
+    void shutdownEndsEchoesCancelledNotFailed() throws Exception {
+        String prefix = uniquePrefix("tcp-echo-shutdown");
+        Moirai moirai = Moirai.builder().workerThreads(2).ioThreads(2).threadNamePrefix(prefix).build();
+        TcpListener listener = TcpListener.bind(moirai, ANY_LOOPBACK);
+        NetSupport.AcceptQueue queue = new NetSupport.AcceptQueue();
+        listener.connections().subscribe(queue);
+        List<TaskHandle<Void>> echoes = new ArrayList<>();
+        List<Socket> clients = new ArrayList<>(); // plain sockets: only the shutdown can end an echo
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort());
+                client.setSoTimeout((int) WAIT.toMillis());
+                clients.add(client);
+                TcpConnection server = queue.next();
+                echoes.add(server.outbound(server.inbound()));
+                client.getOutputStream().write('x');
+                assertThat(client.getInputStream().read()).isEqualTo('x'); // the echo is live
+            }
+
+            assertThat(moirai.shutdown(WAIT)).isTrue();
+            for (TaskHandle<Void> echo : echoes) {
+                assertThatThrownBy(() -> echo.join(WAIT)).as("an echo ended by shutdown")
+                        .isInstanceOf(CancellationException.class);
+                assertThat(echo.isCancelled()).isTrue();
+            }
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+        }
+        TestSupport.assertNoThreadsLeft(prefix);
+    }
 }

@@ -50,6 +50,13 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * abandon every timer in the wheel and every queued command, and close the poller. A command handed
  * over after that is abandoned by the thread handing it over.
  *
+ * <p><b>Failures.</b> What a handler, a command or a timer throws, an {@code Error} such as
+ * {@code OutOfMemoryError} included, ends only that handler (it closes with the error) or is
+ * reported; a throwable that escapes a turn anyway is reported and the next turn begins. Only a
+ * selector that fails ({@code IOException} from a selection) ends the loop before shutdown: that is
+ * reported, and every handler it served is shut down with the error, so no connection waits on a
+ * loop that is gone.
+ *
  * <p><b>Threads.</b>
  * <ul>
  *   <li>Any thread: {@link #execute}, {@link #schedule}, {@link #unschedule}, {@link #shutdown},
@@ -303,12 +310,24 @@ public final class IoDriver implements Runnable {
     /** The loop thread's body. */
     @Override
     public void run() {
+        Throwable death = null;
         try {
-            loop();
-        } catch (Throwable t) {
-            dropped.report(new IllegalStateException("I/O driver " + thread.getName() + " failed", t));
+            while (!stopping) {
+                try {
+                    loop();
+                } catch (IOException selectorFailed) {
+                    death = new IOException("I/O driver " + thread.getName() + " stopped: its selector failed",
+                            selectorFailed);
+                    dropped.report(death);
+                    return;
+                } catch (Throwable t) {
+                    // out of memory in the loop's own code, or a bug: this turn is lost, the loop is not
+                    dropped.report(new IllegalStateException("I/O driver " + thread.getName()
+                            + ": a turn failed; the loop goes on", t));
+                }
+            }
         } finally {
-            terminate();
+            terminate(death);
         }
     }
 
@@ -360,9 +379,10 @@ public final class IoDriver implements Runnable {
         }
     }
 
-    private void terminate() {
+    /** @param death the error that ended the loop, or null for a shutdown */
+    private void terminate(Throwable death) {
         stopping = true;
-        poller.shutdownHandlers(new CancellationException("the runtime shut down"));
+        poller.shutdownHandlers(death != null ? death : new CancellationException("the runtime shut down"));
         wheel.clear(e -> abandon((IoCommand) e));
         WHEEL_SIZE.setOpaque(this, 0L);
         synchronized (abandonLock) {

@@ -208,9 +208,20 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
         conn.outputShut();
     }
 
-    /** The data failed: the stream is truncated, so the connection is closed, not shut down. */
+    /**
+     * The data failed: the stream is truncated, so the connection is closed, not shut down. Data that
+     * ended with a {@link CancellationException} was cancelled (the common case: an echo's inbound
+     * ended by a runtime shutdown, which reaches this output before the connection's own end does),
+     * so the output ends cancelled too, as a shutdown promises, not failed.
+     */
     private void sourceFailed(Throwable t) {
-        if (markDone()) {
+        if (!markDone()) {
+            return;
+        }
+        if (t instanceof CancellationException) {
+            handle.cancel();
+            conn.closeWith(t);
+        } else {
             handle.resolve(null, t);
             conn.closeWith(new IOException("the outbound data failed", t));
         }
