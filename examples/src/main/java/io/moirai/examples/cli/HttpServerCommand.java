@@ -2,7 +2,9 @@ package io.moirai.examples.cli;
 
 import io.moirai.Moirai;
 import io.moirai.examples.http.HttpServer;
+import io.moirai.examples.http.Limits;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +26,20 @@ public final class HttpServerCommand implements Callable<Integer> {
     ServeOptions serve;
 
     @Option(names = "--max-connections", defaultValue = "10000",
-            description = "Connections served at once; more wait in the kernel's backlog (default: ${DEFAULT-VALUE}).")
+            description = "Connections served at once; more are answered 503 and closed (default: ${DEFAULT-VALUE}).")
     int maxConnections;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Time a request head may take from its first byte; slower clients are closed (default: 10s).")
+    Duration headerTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Time a kept-alive connection may wait for its next request (default: 30s).")
+    Duration idleTimeout;
+
+    @Option(names = "--max-body", defaultValue = "1048576",
+            description = "Largest request body in bytes; larger ones are answered 413 (default: ${DEFAULT-VALUE}).")
+    long maxBody;
 
     @Spec
     CommandSpec spec;
@@ -35,14 +49,23 @@ public final class HttpServerCommand implements Callable<Integer> {
         if (maxConnections < 1) {
             throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1, got " + maxConnections);
         }
+        if (maxBody < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-body must be at least 0, got " + maxBody);
+        }
+        Limits limits = new Limits(maxConnections, headerTimeout, idleTimeout, maxBody);
         PrintWriter out = spec.commandLine().getOut();
         long served;
+        long refused;
+        long timedOut;
         try (Moirai moirai = serve.runtime("http").build();
-                HttpServer server = HttpServer.start(moirai, serve.address(), maxConnections)) {
+                HttpServer server = HttpServer.start(moirai, serve.address(), limits)) {
             serve.serve("http-server", server.localAddress(), out);
             served = server.requestsServed();
+            refused = server.connectionsRefused();
+            timedOut = server.connectionsTimedOut();
         }
-        out.println("http-server: served " + served + " request(s)");
+        out.println("http-server: served " + served + " request(s); refused " + refused
+                + " connection(s) at the limit; closed " + timedOut + " by a timeout");
         out.flush();
         return 0;
     }

@@ -24,7 +24,13 @@ import org.reactivestreams.Subscription;
  * request it completed (pipelining: one write for the whole batch, in request order), or nothing if
  * it completed none, in which case one more read is requested. So a client that does not read its
  * responses stops being read from (TCP flow control does the rest), and a connection holds at most one
- * read buffer, one response batch and the parser's partial head ({@link RequestParser#MAX_HEAD}).
+ * read of {@value #READ_CHUNK} bytes, the response batch of that read (at most about eight times as
+ * large, for the smallest requests) and the parser's partial head ({@link RequestParser#MAX_HEAD}).
+ *
+ * <p><b>Deadlines.</b> While the connection waits for its client, {@code deadline} says until when:
+ * the head's start plus the header timeout while a request is partly in (from the connection's start
+ * for the first one), else now plus the idle timeout; while a response is being written there is
+ * none. The server's sweeper closes a connection past its deadline ({@link #expired}).
  *
  * <p><b>Ending.</b> When the input ends (the client shut down its output), the output completes after
  * the responses already produced, and the socket closes once both are done. After a response that
@@ -47,6 +53,12 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     /** How long a connection whose output was closed waits for the client to close its side. */
     static final Duration LINGER = Duration.ofSeconds(2);
 
+    /** The most bytes read at once: with the response batch it bounds what a connection holds. */
+    static final int READ_CHUNK = 4 * 1024;
+
+    /** The deadline of a connection that is not waiting for its client. */
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+
     private static final int INPUT_ENDED = 1;
     private static final int OUTPUT_ENDED = 2;
     private static final int BOTH_ENDED = INPUT_ENDED | OUTPUT_ENDED;
@@ -67,7 +79,9 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     private final Moirai moirai;
     private final HttpServer server;
     private final ResponseCache responses;
-    private final RequestParser parser = new RequestParser();
+    private final RequestParser parser;
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
 
     private volatile Subscription upstream;
     private volatile Subscriber<? super ByteBuffer> downstream;
@@ -77,6 +91,10 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     private volatile TaskHandle<Void> lingerTimer;
     /** Bits INPUT_ENDED and OUTPUT_ENDED; whoever sets the second one finishes the connection. */
     @SuppressWarnings("unused") private volatile int ended;
+    /** {@code System.nanoTime()} past which the sweeper closes the connection, or {@code NO_DEADLINE}. */
+    private volatile long deadline;
+    /** When the request now partly in began to arrive (I/O thread writes; read with {@code deadline}). */
+    private volatile long headStart;
 
     // I/O thread: the response batch of the current read
     private ResponseCache.Snapshot snapshot;
@@ -85,16 +103,21 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     private int batchBytes;
     private boolean closeAfterBatch;
 
-    HttpConnection(TcpConnection conn, Moirai moirai, HttpServer server, ResponseCache responses) {
+    HttpConnection(TcpConnection conn, Moirai moirai, HttpServer server, ResponseCache responses, Limits limits) {
         this.conn = conn;
         this.moirai = moirai;
         this.server = server;
         this.responses = responses;
+        this.parser = new RequestParser(limits.maxBodyBytes());
+        this.headerTimeoutNanos = limits.headerTimeout().toNanos();
+        this.idleTimeoutNanos = limits.idleTimeout().toNanos();
+        this.headStart = System.nanoTime(); // the first request's head is due from the start
+        this.deadline = headStart + headerTimeoutNanos;
     }
 
     /** Subscribes to the input, then hands this object to the output. Once. */
     void start() {
-        conn.inbound().subscribe(this); // onSubscribe runs now: the subscription is in place
+        conn.inbound(READ_CHUNK).subscribe(this); // onSubscribe runs now: the subscription is in place
         TaskHandle<Void> written = conn.outbound(this);
         written.toCompletableFuture().whenComplete((v, e) -> sideEnded(OUTPUT_ENDED));
     }
@@ -102,6 +125,21 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     /** Closes the socket at once (any thread); both sides then end. */
     void close() {
         conn.close();
+    }
+
+    /**
+     * @param now a {@code System.nanoTime()} value
+     * @return whether the client kept the connection waiting past its header or idle deadline. Any thread.
+     */
+    boolean expired(long now) {
+        long d = deadline;
+        return d != NO_DEADLINE && now - d >= 0L;
+    }
+
+    /** The connection waits for its client again (a read is requested): arm the deadline. */
+    private void awaitClient() {
+        long h = headStart;
+        deadline = h != 0L ? h + headerTimeoutNanos : System.nanoTime() + idleTimeoutNanos;
     }
 
     // ------------------------------------------------------------------ input (I/O thread)
@@ -124,8 +162,14 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
         if (count > 0) {
             server.served(count);
         }
+        if (!parser.midRequest()) {
+            headStart = 0L; // between requests: the idle timeout applies next
+        } else if (count > 0 || headStart == 0L) {
+            headStart = System.nanoTime(); // a new request began in this read
+        }
         Subscriber<? super ByteBuffer> d = downstream;
         if (closeAfterBatch) {
+            deadline = NO_DEADLINE; // the linger timer bounds what is left
             lingering = true;
             startLingerTimer(); // before the response can reach the client (and the client stop the runtime)
             if (out != null) {
@@ -134,8 +178,10 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
             d.onComplete(); // flush, then FIN
             upstream.request(Long.MAX_VALUE); // read and discard until the client closes
         } else if (out != null) {
+            deadline = NO_DEADLINE; // writing: the client is not keeping us waiting
             d.onNext(out); // the output requests the next buffer once this one is written
         } else {
+            awaitClient();
             upstream.request(1L); // no complete request yet: read again
         }
     }
@@ -258,6 +304,9 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
 
     @Override
     public void request(long n) {
+        if (!lingering) {
+            awaitClient(); // the responses went out: the next request is due
+        }
         upstream.request(n); // one output buffer per read; §3.9 is checked (and signalled) upstream
     }
 

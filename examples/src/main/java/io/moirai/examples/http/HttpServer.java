@@ -3,8 +3,12 @@ package io.moirai.examples.http;
 import io.moirai.Moirai;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
+import io.moirai.stream.Streams;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,11 +33,18 @@ import org.reactivestreams.Subscription;
  * requests are answered in order, the responses to one read in one write. Request bodies framed by
  * {@code Content-Length} are skipped; {@code Transfer-Encoding} is refused with {@code 400}.
  *
- * <p><b>Resources.</b> At most {@code maxConnections} connections are open at once: the listener's
- * {@code connections()} publisher is asked for that many, then for one more each time a connection
- * ends, so further clients wait in the kernel's accept backlog instead of costing memory. Each
- * connection holds at most one read buffer (64 KiB), the responses to it and 8 KiB of incomplete
- * request head; a client that does not read its responses is not read from either.
+ * <p><b>Resources</b> ({@link Limits}). At most {@code maxConnections} connections are served at once;
+ * a client beyond that is answered {@code 503} and closed at once, rather than left hanging in the
+ * kernel's backlog. A connection reads at most {@value HttpConnection#READ_CHUNK} bytes at a time and
+ * answers one read with one write, and the next read waits until that write went out: a client that
+ * does not read its responses is not read from either, so what a connection holds is bounded
+ * whatever the client does: one read, the responses to it (at most about eight times the read, for
+ * the smallest requests), and at most {@value RequestParser#MAX_HEAD} bytes of an incomplete request
+ * head. A request head must arrive within {@code headerTimeout} of its first byte (of the
+ * connection's start, for the first request), and a kept-alive connection may wait at most
+ * {@code idleTimeout} for its next request; a connection past either is closed (one sweep over the
+ * connections at a fraction of the shorter timeout, on the runtime's timer). A {@code Content-Length}
+ * over {@code maxBodyBytes} is answered {@code 413} and the connection closed.
  *
  * <p><b>Threads.</b> {@link #start} and every method may be called from any thread. Requests are parsed
  * and answered on the connection's Moirai I/O thread (nothing blocks there); the server's own threads
@@ -46,19 +57,21 @@ public final class HttpServer implements AutoCloseable {
 
     private final Moirai moirai;
     private final TcpListener listener;
-    private final int maxConnections;
+    private final Limits limits;
     private final ResponseCache responses = new ResponseCache();
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final LongAdder served = new LongAdder();
-    private volatile Subscription accepts;
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+    private final Sweeper sweeper = new Sweeper();
     private volatile boolean closed;
 
-    private HttpServer(Moirai moirai, TcpListener listener, int maxConnections) {
+    private HttpServer(Moirai moirai, TcpListener listener, Limits limits) {
         this.moirai = moirai;
         this.listener = listener;
-        this.maxConnections = maxConnections;
+        this.limits = limits;
     }
 
     /**
@@ -73,13 +86,32 @@ public final class HttpServer implements AutoCloseable {
      * @throws NullPointerException if {@code moirai} or {@code address} is null
      */
     public static HttpServer start(Moirai moirai, InetSocketAddress address, int maxConnections) throws IOException {
-        Objects.requireNonNull(moirai, "moirai");
-        Objects.requireNonNull(address, "address");
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
         }
+        return start(moirai, address, Limits.DEFAULTS.withMaxConnections(maxConnections));
+    }
+
+    /**
+     * Binds and starts serving at once, with the given limits.
+     *
+     * @param moirai the runtime whose I/O threads serve the connections; it must outlive the server
+     * @param address where to listen; port 0 picks a free port (see {@link #localAddress()})
+     * @param limits what each client is allowed
+     * @return the running server
+     * @throws IOException if the address cannot be bound
+     * @throws NullPointerException if an argument is null
+     */
+    public static HttpServer start(Moirai moirai, InetSocketAddress address, Limits limits) throws IOException {
+        Objects.requireNonNull(moirai, "moirai");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(limits, "limits");
         TcpListener listener = TcpListener.bind(moirai, address);
-        HttpServer server = new HttpServer(moirai, listener, maxConnections);
+        HttpServer server = new HttpServer(moirai, listener, limits);
+        Duration shorter = limits.headerTimeout().compareTo(limits.idleTimeout()) < 0
+                ? limits.headerTimeout() : limits.idleTimeout();
+        long sweepMillis = Math.max(10L, Math.min(1_000L, shorter.toMillis() / 4));
+        moirai.interval(Duration.ofMillis(sweepMillis)).subscribe(server.sweeper);
         listener.connections().subscribe(server.new Acceptor());
         return server;
     }
@@ -104,6 +136,21 @@ public final class HttpServer implements AutoCloseable {
         return accepted.get();
     }
 
+    /** @return the clients answered {@code 503} because the server was at its connection limit */
+    public long connectionsRefused() {
+        return refused.sum();
+    }
+
+    /** @return the connections closed by the header or the idle timeout */
+    public long connectionsTimedOut() {
+        return timedOut.sum();
+    }
+
+    /** @return the limits the server enforces */
+    public Limits limits() {
+        return limits;
+    }
+
     /**
      * Stops accepting (the listening socket closes) and closes every open connection at once; responses
      * not yet written are lost. The runtime stays up. Idempotent.
@@ -111,6 +158,7 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        sweeper.stop();
         listener.close();
         for (HttpConnection c : connections) {
             if (connections.remove(c)) {
@@ -128,25 +176,72 @@ public final class HttpServer implements AutoCloseable {
     void connectionEnded(HttpConnection c) {
         if (connections.remove(c)) {
             open.decrementAndGet();
-            Subscription s = accepts;
-            if (!closed && s != null) {
-                s.request(1L); // accept one more
-            }
         }
     }
 
     @Override
     public String toString() {
-        return "HttpServer[" + listener.localAddress() + ", " + open.get() + "/" + maxConnections + " connections]";
+        return "HttpServer[" + listener.localAddress() + ", " + open.get() + "/" + limits.maxConnections() + " connections]";
     }
 
-    /** Accepts connections as slots are free. Signalled on the listener's I/O thread. */
+    /**
+     * Closes the connections past their header or idle deadline. Its ticks come from the runtime's
+     * timer, one at a time (§1.3), on a compute worker.
+     */
+    private final class Sweeper implements Subscriber<Long> {
+
+        private volatile Subscription ticks;
+        private volatile boolean stopped;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            ticks = s;
+            if (stopped) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(Long tick) {
+            long now = System.nanoTime();
+            for (HttpConnection c : connections) {
+                if (c.expired(now)) {
+                    timedOut.increment();
+                    c.close();
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // the runtime shut down: its connections are closed with it
+        }
+
+        @Override
+        public void onComplete() {
+            // an interval does not complete
+        }
+
+        void stop() {
+            stopped = true;
+            Subscription s = ticks;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+    }
+
+    /**
+     * Serves each accepted connection while a slot is free and refuses the rest with {@code 503}: it
+     * asks for every connection, so none waits unanswered. Signalled on the listener's I/O thread.
+     */
     private final class Acceptor implements Subscriber<TcpConnection> {
 
         @Override
         public void onSubscribe(Subscription s) {
-            accepts = s;
-            s.request(maxConnections);
+            s.request(Long.MAX_VALUE);
         }
 
         @Override
@@ -155,7 +250,11 @@ public final class HttpServer implements AutoCloseable {
                 conn.close();
                 return;
             }
-            HttpConnection c = new HttpConnection(conn, moirai, HttpServer.this, responses);
+            if (open.get() >= limits.maxConnections()) {
+                refuse(conn);
+                return;
+            }
+            HttpConnection c = new HttpConnection(conn, moirai, HttpServer.this, responses, limits);
             open.incrementAndGet();
             accepted.incrementAndGet();
             connections.add(c);
@@ -163,6 +262,18 @@ public final class HttpServer implements AutoCloseable {
             if (closed && connections.remove(c)) { // raced with close(), which may have missed it
                 open.decrementAndGet();
                 c.close();
+            }
+        }
+
+        /** At the limit: answers {@code 503} with {@code Connection: close}, then closes. */
+        private void refuse(TcpConnection conn) {
+            refused.increment();
+            byte[] busy = responses.snapshot().get(ResponseCache.SERVICE_UNAVAILABLE, false, ResponseCache.CLOSE);
+            try {
+                conn.outbound(Streams.fromIterable(moirai, List.of(ByteBuffer.wrap(busy))))
+                        .toCompletableFuture().whenComplete((v, e) -> conn.close());
+            } catch (RuntimeException shuttingDown) {
+                conn.close();
             }
         }
 

@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
  * characters in a value, a version other than HTTP/1.x, an invalid or conflicting
  * {@code Content-Length}, any {@code Transfer-Encoding} (request bodies of unknown length are not
  * supported) and an HTTP/1.1 request without exactly one {@code Host}. A head longer than
- * {@value #MAX_HEAD} bytes gets {@link ResponseCache#HEADERS_TOO_LARGE}. After an error, or after a
+ * {@value #MAX_HEAD} bytes gets {@link ResponseCache#HEADERS_TOO_LARGE}; a {@code Content-Length} over
+ * the body limit gets {@link ResponseCache#PAYLOAD_TOO_LARGE}. After an error, or after a
  * request that does not keep the connection alive, the parser ignores all further input.
  *
  * <p><b>Threads.</b> Not thread-safe: one connection's reads, one at a time (they arrive on its I/O
@@ -52,7 +53,8 @@ final class RequestParser {
         /**
          * The input is not a request this parser accepts; nothing more will be reported.
          *
-         * @param kind {@link ResponseCache#BAD_REQUEST} or {@link ResponseCache#HEADERS_TOO_LARGE}
+         * @param kind {@link ResponseCache#BAD_REQUEST}, {@link ResponseCache#HEADERS_TOO_LARGE} or
+         *     {@link ResponseCache#PAYLOAD_TOO_LARGE}
          */
         void malformed(int kind);
     }
@@ -60,6 +62,10 @@ final class RequestParser {
     private static final int NOTHING = 0; // only empty lines
     private static final int REQUEST = 1;
     private static final int BAD = 2;
+    private static final int TOO_LARGE = 3;
+
+    /** The largest request body accepted unless the server says otherwise (bodies are skipped). */
+    static final long DEFAULT_MAX_BODY = 1024 * 1024;
 
     private static final byte[] HOST = bytes("host");
     private static final byte[] CONNECTION = bytes("connection");
@@ -85,6 +91,9 @@ final class RequestParser {
         }
     }
 
+    /** The largest {@code Content-Length} accepted; a larger one is answered with {@code 413}. */
+    private final long maxBody;
+
     /** An incomplete head carried over to the next read; null when there is none. */
     private byte[] partial;
     private int partialLength;
@@ -99,6 +108,21 @@ final class RequestParser {
     private int route;
     private boolean keepAlive;
     private boolean http10;
+
+    /** A parser that accepts bodies up to {@link #DEFAULT_MAX_BODY}. */
+    RequestParser() {
+        this(DEFAULT_MAX_BODY);
+    }
+
+    /** @param maxBody the largest request body accepted, in bytes (at least 0) */
+    RequestParser(long maxBody) {
+        this.maxBody = maxBody;
+    }
+
+    /** @return whether part of a request (head or body) has arrived and the rest has not */
+    boolean midRequest() {
+        return partialLength > 0 || bodyRemaining > 0;
+    }
 
     /** @return whether the parser stopped (after an error or a request that closes the connection) */
     boolean isDone() {
@@ -185,6 +209,8 @@ final class RequestParser {
     private void deliver(int result, Sink sink) {
         if (result == BAD) {
             fail(sink, ResponseCache.BAD_REQUEST);
+        } else if (result == TOO_LARGE) {
+            fail(sink, ResponseCache.PAYLOAD_TOO_LARGE);
         } else if (result == REQUEST) {
             if (!keepAlive) {
                 done = true;
@@ -351,6 +377,9 @@ final class RequestParser {
             route = JSON;
         } else {
             route = UNKNOWN_ROUTE;
+        }
+        if (contentLength > maxBody) {
+            return TOO_LARGE; // answered and closed: its body is never read
         }
         http10 = v10;
         keepAlive = !close && (!v10 || keepAliveToken);

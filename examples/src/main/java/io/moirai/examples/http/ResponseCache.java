@@ -30,7 +30,9 @@ final class ResponseCache {
     static final int METHOD_NOT_ALLOWED = 3;
     static final int BAD_REQUEST = 4;
     static final int HEADERS_TOO_LARGE = 5;
-    private static final int KINDS = 6;
+    static final int PAYLOAD_TOO_LARGE = 6;
+    static final int SERVICE_UNAVAILABLE = 7;
+    private static final int KINDS = 8;
 
     /** Connection variants: HTTP/1.1 keep-alive (no header), HTTP/1.0 keep-alive, close. */
     static final int KEEP_ALIVE_DEFAULT = 0;
@@ -116,6 +118,16 @@ final class ResponseCache {
                 status = "431 Request Header Fields Too Large";
                 type = "text/plain";
                 body = "Request Header Fields Too Large";
+            }
+            case PAYLOAD_TOO_LARGE -> {
+                status = "413 Content Too Large";
+                type = "text/plain";
+                body = "Content Too Large";
+            }
+            case SERVICE_UNAVAILABLE -> {
+                status = "503 Service Unavailable";
+                type = "text/plain";
+                body = "Service Unavailable: too many connections";
             }
             default -> throw new IllegalArgumentException("kind " + kind);
         }

@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -438,33 +438,80 @@ class HttpServerTest {
     }
 
     @Test
-    void aThirdConnectionWaitsUntilOneOfTwoCloses() throws Exception {
+    void aClientBeyondTheConnectionLimitIsRefusedAtOnce() throws Exception {
         server.close();
         server = HttpServer.start(moirai, loopback(), 2);
-        try (Socket first = connect(); Socket second = connect(); Socket third = connect()) {
+        try (Socket first = connect(); Socket second = connect()) {
             for (Socket s : List.of(first, second)) {
                 write(s, "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(readResponse(s.getInputStream(), false).status).isEqualTo(200);
             }
             assertThat(server.openConnections()).isEqualTo(2);
 
-            write(third, "GET /json HTTP/1.1\r\nHost: x\r\n\r\n"); // connected: it waits in the backlog
-            third.setSoTimeout(QUIET_MS);
-            assertThatThrownBy(() -> third.getInputStream().read())
-                    .as("no answer while two connections are open").isInstanceOf(SocketTimeoutException.class);
-            assertThat(server.connectionsAccepted()).isEqualTo(2);
+            try (Socket third = connect()) { // not left hanging in the backlog: answered and closed
+                Response busy = readResponse(third.getInputStream(), false);
+                assertThat(busy.status).isEqualTo(503);
+                assertThat(busy.headers).containsEntry("connection", "close");
+                assertThat(third.getInputStream().read()).isEqualTo(-1);
+            }
+            assertThat(server.connectionsRefused()).isEqualTo(1);
 
             first.close(); // frees a slot once the server saw the end of the connection
-            third.setSoTimeout(TIMEOUT_MS);
-            Response r = readResponse(third.getInputStream(), false);
-            assertThat(r.status).isEqualTo(200);
-            assertThat(r.body).isEqualTo(JSON);
-            assertThat(server.connectionsAccepted()).isEqualTo(3);
-            assertThat(server.openConnections()).isLessThanOrEqualTo(2);
-
-            // the second connection still works
-            write(second, "GET /json HTTP/1.1\r\nHost: x\r\n\r\n");
+            eventually(() -> server.openConnections() < 2);
+            try (Socket fourth = connect()) {
+                write(fourth, "GET /json HTTP/1.1\r\nHost: x\r\n\r\n");
+                Response r = readResponse(fourth.getInputStream(), false);
+                assertThat(r.status).isEqualTo(200);
+                assertThat(r.body).isEqualTo(JSON);
+            }
+            write(second, "GET /json HTTP/1.1\r\nHost: x\r\n\r\n"); // the second connection still works
             assertThat(readResponse(second.getInputStream(), false).body).isEqualTo(JSON);
+        }
+    }
+
+    @Test
+    void aSlowRequestHeadIsCutOffByTheHeaderTimeout() throws Exception {
+        server.close();
+        server = HttpServer.start(moirai, loopback(),
+                new Limits(16, Duration.ofMillis(300), Duration.ofSeconds(60), 1024));
+        try (Socket loris = connect(); Socket idleFromTheStart = connect()) {
+            write(loris, "GET /plaintext HTTP/1.1\r\nHo"); // and never the rest, as a slow-loris client
+            assertThat(loris.getInputStream().read()).as("closed with no answer").isEqualTo(-1);
+            assertThat(idleFromTheStart.getInputStream().read()).as("no first request either").isEqualTo(-1);
+            assertThat(server.connectionsTimedOut()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anIdleKeptAliveConnectionIsClosedByTheIdleTimeout() throws Exception {
+        server.close();
+        server = HttpServer.start(moirai, loopback(),
+                new Limits(16, Duration.ofSeconds(60), Duration.ofMillis(300), 1024));
+        try (Socket idle = connect()) {
+            for (int i = 0; i < 3; i++) { // requests well within the timeout keep it open
+                write(idle, "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(readResponse(idle.getInputStream(), false).status).isEqualTo(200);
+            }
+            assertThat(idle.getInputStream().read()).as("closed once idle").isEqualTo(-1);
+            assertThat(server.connectionsTimedOut()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIsAnswered413() throws Exception {
+        server.close();
+        server = HttpServer.start(moirai, loopback(), Limits.DEFAULTS.withMaxConnections(16));
+        try (Socket s = connect()) {
+            write(s, "GET /plaintext HTTP/1.1\r\nHost: x\r\nContent-Length: 1048577\r\n\r\n");
+            Response r = readResponse(s.getInputStream(), false);
+            assertThat(r.status).isEqualTo(413);
+            assertThat(r.headers).containsEntry("connection", "close");
+        }
+        try (Socket s = connect()) { // at the limit: accepted and skipped
+            write(s, "GET /plaintext HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /json HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readResponse(s.getInputStream(), false).status).isEqualTo(200);
+            assertThat(readResponse(s.getInputStream(), false).body).isEqualTo(JSON);
         }
     }
 
@@ -552,6 +599,15 @@ class HttpServerTest {
         seen.clear();
         lf.feed(ascii("\r\nHEAD /plaintext HTTP/1.1\nhost: x\nconnection: keep-alive, CLOSE\n\n"), sink);
         assertThat(seen).containsExactly("request " + RequestParser.HEAD + " " + RequestParser.PLAINTEXT + " false false");
+    }
+
+    /** Polls a condition the server reaches on its own threads, failing after {@link #TIMEOUT_MS}. */
+    private static void eventually(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("condition not met within " + TIMEOUT_MS + " ms").isNegative();
+            Thread.sleep(10);
+        }
     }
 
     private static ByteBuffer ascii(String s) {
