@@ -264,6 +264,7 @@ public final class Moirai implements Executor, AutoCloseable {
         private int maxBlockingThreads = 512;
         private Duration blockingKeepAlive = Duration.ofSeconds(60);
         private int ioThreads = 1;
+        private int ioBuffers = 64;
         private String threadNamePrefix = "moirai";
         private ThreadFactory threadFactory;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
@@ -307,6 +308,19 @@ public final class Moirai implements Executor, AutoCloseable {
          */
         public Builder ioThreads(int n) {
             this.ioThreads = requireRange(n, 1, RuntimeConfig.MAX_WORKERS, "ioThreads");
+            return this;
+        }
+
+        /**
+         * @param n the direct read buffers each I/O thread pools for {@code TcpConnection.receive()},
+         *     64 KiB each, at least 1 (default: 64, so at most 4 MiB of direct memory per I/O thread,
+         *     allocated only as connections use them). When all are out (held by subscribers or by
+         *     sends not yet written), reads fall back to plain heap buffers: the pool bounds memory,
+         *     never throughput's correctness
+         * @return this builder
+         */
+        public Builder ioBuffers(int n) {
+            this.ioBuffers = requireRange(n, 1, 1 << 20, "ioBuffers");
             return this;
         }
 
@@ -369,7 +383,7 @@ public final class Moirai implements Executor, AutoCloseable {
          */
         public Moirai build() {
             return new Moirai(new RuntimeConfig(workerThreads, maxBlockingThreads, blockingKeepAlive,
-                    ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler));
+                    ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler, ioBuffers));
         }
 
         private static int requireRange(int n, int min, int max, String name) {

@@ -24,6 +24,13 @@ import org.reactivestreams.Publisher;
  * held. When the data completes, everything is flushed and the output is shut down (FIN); the returned
  * handle then completes.
  *
+ * <p><b>Without copies.</b> {@link #receive()} and {@link #send} are the same input and output with
+ * pooled buffers ({@link NetBuffer}): a read lands in one of the I/O thread's pooled direct buffers
+ * and is emitted as it is, and a sent buffer is written as it is and released once written. So
+ * {@code conn.send(conn.receive())} echoes with no copy in user space and no allocation but a small
+ * wrapper per read. A connection has one input ({@code inbound} or {@code receive}) and one output
+ * ({@code outbound} or {@code send}).
+ *
  * <p><b>Failures.</b> A peer reset or any other I/O failure closes the socket and reaches both sides:
  * the inbound subscriber gets {@code onError(IOException)} and the outbound handle fails with it.
  * {@link #close()} closes the socket; a side still active then ends with
@@ -112,6 +119,61 @@ public final class TcpConnection implements AutoCloseable {
     public TaskHandle<Void> outbound(Publisher<ByteBuffer> data) {
         Objects.requireNonNull(data, "data");
         return core.outbound(data);
+    }
+
+    /**
+     * The bytes read from the socket, each read straight into one of the I/O thread's pooled direct
+     * buffers (at most 64 KiB; see {@code Moirai.Builder.ioBuffers}) and emitted as a
+     * {@link NetBuffer} with no copy: the subscriber owns each buffer and must
+     * {@linkplain NetBuffer#release() release} it (or hand it to {@link #send}, which does). Reads happen
+     * only with demand, as for {@link #inbound()}; when every pooled buffer is out, reads go to plain
+     * heap buffers, so a subscriber holding buffers costs memory, never correctness.
+     *
+     * <p>Unicast, and one input per connection: {@code receive()} and {@link #inbound()} share it, so
+     * the first subscriber of either gets the bytes and a later one {@code onError(IllegalStateException)},
+     * as does a subscriber arriving after the connection was closed. End of stream completes, a failed
+     * read or close ends with the error, a runtime shutdown with {@code CancellationException}.
+     *
+     * @return the connection's input as pooled buffers; unicast
+     */
+    public Publisher<NetBuffer> receive() {
+        return core.receive(DEFAULT_MAX_CHUNK_SIZE, NetBuffer::received);
+    }
+
+    /**
+     * As {@link #receive()}, each read taking at most {@code maxChunkSize} bytes (at most 64 KiB,
+     * the size of a pooled buffer; {@code maxChunkSize = 1} makes every byte an element).
+     *
+     * @param maxChunkSize the most bytes in one buffer, at least 1
+     * @return the connection's input as pooled buffers; unicast, shared with {@link #inbound()}
+     * @throws IllegalArgumentException if {@code maxChunkSize < 1}
+     */
+    public Publisher<NetBuffer> receive(int maxChunkSize) {
+        if (maxChunkSize < 1) {
+            throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + maxChunkSize);
+        }
+        return core.receive(maxChunkSize, NetBuffer::received);
+    }
+
+    /**
+     * Writes the buffers of {@code data} in order without copying them, as {@link #outbound} does
+     * (one buffer at a time, the next requested once the previous is written, then FIN when
+     * {@code data} completes), and releases each buffer once it is written, or as soon as the send
+     * ended without writing it (cancelled, failed, closed; a buffer arriving afterwards included), so
+     * every buffer handed to it is released exactly once. {@code conn.send(conn.receive())} is an
+     * echo with no copy in user space.
+     *
+     * <p>One output per connection: {@code send} and {@link #outbound} share it, so a second call of
+     * either returns a handle failed with {@code IllegalStateException}, as does a call after
+     * {@link #close()}.
+     *
+     * @param data the buffers to write
+     * @return a handle that completes once all data was written and the output shut down
+     * @throws NullPointerException if {@code data} is null
+     */
+    public TaskHandle<Void> send(Publisher<NetBuffer> data) {
+        Objects.requireNonNull(data, "data");
+        return core.send(data, NetBuffer::data, NetBuffer::release);
     }
 
     /** @return the local address of the socket */

@@ -1,6 +1,7 @@
 package io.moirai.tck;
 
 import io.moirai.Moirai;
+import io.moirai.net.NetBuffer;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.task.TaskHandle;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -111,6 +113,24 @@ final class TcpPeers implements AutoCloseable {
      * @return {@code connection.inbound(1)} of a fresh connection
      */
     Publisher<ByteBuffer> inbound(long bytes) {
+        return peerWriting(bytes).connection().inbound(1);
+    }
+
+    /**
+     * As {@link #inbound(long)}, through {@link TcpConnection#receive(int)}: {@code receive(1)}, so
+     * every byte is one pooled {@link NetBuffer}. The TCK does not release what it receives, so those
+     * buffers never go back to the pool, which then hands out heap buffers: the publisher keeps its
+     * contract either way.
+     *
+     * @param bytes the bytes the peer writes before its FIN
+     * @return the publisher under test
+     */
+    Publisher<NetBuffer> receive(long bytes) {
+        return peerWriting(bytes).connection().receive(1);
+    }
+
+    /** @return a connection whose peer writes {@code bytes} bytes and then its FIN (see {@link #inbound(long)}) */
+    private Ends peerWriting(long bytes) {
         Ends ends = connect();
         if (bytes <= WRITTEN_UP_FRONT) {
             try {
@@ -127,7 +147,7 @@ final class TcpPeers implements AutoCloseable {
                 }
             });
         }
-        return ends.connection().inbound(1);
+        return ends;
     }
 
     /**
@@ -141,6 +161,13 @@ final class TcpPeers implements AutoCloseable {
         return ends.connection().inbound(1);
     }
 
+    /** @return {@code receive(1)} of a connection that was closed before: {@code onError(IllegalStateException)} */
+    Publisher<NetBuffer> receiveOfClosedConnection() {
+        Ends ends = connect();
+        ends.connection().close();
+        return ends.connection().receive(1);
+    }
+
     // ---------------------------------------------------------------- TcpConnection.outbound
 
     /**
@@ -150,15 +177,24 @@ final class TcpPeers implements AutoCloseable {
      *
      * @return the outbound subscriber of a fresh connection
      */
-    @SuppressWarnings("unchecked")
     Subscriber<ByteBuffer> outboundSubscriber() {
+        return outputSubscriber(TcpConnection::outbound);
+    }
+
+    /** @return the subscriber {@link TcpConnection#send} subscribes to its data, as {@link #outboundSubscriber()} */
+    Subscriber<NetBuffer> sendSubscriber() {
+        return outputSubscriber(TcpConnection::send);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Subscriber<T> outputSubscriber(BiFunction<TcpConnection, Publisher<T>, TaskHandle<Void>> output) {
         Ends ends = connect();
         peerThreads.execute(() -> drain(ends.peer()));
-        CompletableFuture<Subscriber<? super ByteBuffer>> captured = new CompletableFuture<>();
-        TaskHandle<Void> written = ends.connection().outbound(subscriber -> captured.complete(subscriber));
+        CompletableFuture<Subscriber<? super T>> captured = new CompletableFuture<>();
+        TaskHandle<Void> written = output.apply(ends.connection(), subscriber -> captured.complete(subscriber));
         try {
-            // a Subscriber<? super ByteBuffer> takes every ByteBuffer the TCK gives it
-            return (Subscriber<ByteBuffer>) captured.get(SETUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // a Subscriber<? super T> takes every T the TCK gives it
+            return (Subscriber<T>) captured.get(SETUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new AssertionError("outbound(data) did not subscribe to data within " + SETUP_TIMEOUT
                     + " (handle finished: " + written.isFinished() + ", " + written.tryJoin() + ")", e);

@@ -101,6 +101,7 @@ public final class IoDriver implements Runnable {
     private volatile long wheelSize;
     /** Loop thread: callbacks waiting for the selector to forget cancelled keys (see {@link #afterKeysFlushed}). */
     private final List<Runnable> afterFlush = new ArrayList<>();
+    private final ReadBufferPool buffers;
 
     /**
      * Opens the poller's selector; the thread starts with {@link #start()}.
@@ -110,7 +111,20 @@ public final class IoDriver implements Runnable {
      * @throws UncheckedIOException if the selector cannot be opened
      */
     public IoDriver(String name, DroppedErrors dropped) {
+        this(name, dropped, new ReadBufferPool(1, dropped));
+    }
+
+    /**
+     * Opens the poller's selector; the thread starts with {@link #start()}.
+     *
+     * @param name the loop thread's name
+     * @param dropped where errors that reach no subscriber go
+     * @param buffers the pooled read buffers of this driver's connections
+     * @throws UncheckedIOException if the selector cannot be opened
+     */
+    public IoDriver(String name, DroppedErrors dropped, ReadBufferPool buffers) {
         this.dropped = dropped;
+        this.buffers = buffers;
         this.poller = new SelectorPoller(name, dropped, this::awake);
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
@@ -120,6 +134,11 @@ public final class IoDriver implements Runnable {
     /** Starts the loop thread. Once, by the owner. */
     public void start() {
         thread.start();
+    }
+
+    /** @return the pooled read buffers: {@code take} on the loop thread, {@code give} from any */
+    public ReadBufferPool buffers() {
+        return buffers;
     }
 
     /** @return the loop thread. Any thread. */

@@ -17,6 +17,7 @@ public final class IoGroup {
     private final int size;
     private final String namePrefix;
     private final DroppedErrors dropped;
+    private final int buffersPerDriver;
     private final AtomicInteger turn = new AtomicInteger();
     private final AtomicInteger acceptTurn = new AtomicInteger();
     private volatile IoDriver[] drivers;
@@ -26,11 +27,13 @@ public final class IoGroup {
      * @param size the number of I/O threads
      * @param namePrefix the runtime's thread name prefix
      * @param dropped where errors that reach no subscriber go
+     * @param buffersPerDriver the pooled read buffers of each driver
      */
-    public IoGroup(int size, String namePrefix, DroppedErrors dropped) {
+    public IoGroup(int size, String namePrefix, DroppedErrors dropped, int buffersPerDriver) {
         this.size = size;
         this.namePrefix = namePrefix;
         this.dropped = dropped;
+        this.buffersPerDriver = buffersPerDriver;
     }
 
     /**
@@ -68,7 +71,7 @@ public final class IoGroup {
         if (d == null) {
             d = new IoDriver[size];
             for (int i = 0; i < size; i++) {
-                d[i] = new IoDriver(namePrefix + "-io-" + i, dropped);
+                d[i] = new IoDriver(namePrefix + "-io-" + i, dropped, new ReadBufferPool(buffersPerDriver, dropped));
             }
             for (IoDriver driver : d) {
                 driver.start();

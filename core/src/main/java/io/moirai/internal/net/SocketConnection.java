@@ -2,6 +2,7 @@ package io.moirai.internal.net;
 
 import io.moirai.internal.io.IoDriver;
 import io.moirai.internal.io.IoHandler;
+import io.moirai.internal.io.ReadBufferPool;
 import io.moirai.internal.scheduler.ComputeScheduler;
 import io.moirai.internal.util.VarHandles;
 import io.moirai.task.TaskHandle;
@@ -14,7 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 
 /**
@@ -59,8 +62,8 @@ public final class SocketConnection extends IoHandler {
     /** Null while open; set once (CAS) to what unfinished sides end with: the close flag and its cause. */
     private volatile Throwable closeCause;
     /** The claimed sides, each set by its own class before its user hears of it. */
-    volatile SocketReader inbound;
-    volatile SocketWriter outbound;
+    volatile SocketReader<?> inbound;
+    volatile SocketWriter<?> outbound;
     /** Connect attempt (driver thread after CONNECT): where to, and whom to tell. */
     private InetSocketAddress connectTo;
     private Consumer<Throwable> connectDone;
@@ -111,20 +114,24 @@ public final class SocketConnection extends IoHandler {
         return closeCause == null;
     }
 
-    /**
-     * @param chunk the largest buffer to emit
-     * @return a unicast publisher of the bytes read (see {@link SocketReader#subscribe})
-     */
+    /** @return the input, each read copied out to a heap buffer of at most {@code chunk} bytes ({@link SocketReader}) */
     public Publisher<ByteBuffer> inbound(int chunk) {
-        return s -> SocketReader.subscribe(this, s, chunk);
+        return s -> SocketReader.subscribe(this, s, SocketReader.copies(chunk), "TcpConnection.inbound()");
     }
 
-    /**
-     * @param data the buffers to write
-     * @return the output's handle (see {@link SocketWriter#subscribeTo})
-     */
+    /** @return the input read into pooled buffers, each wrapped with its pool (null: not pooled) */
+    public <T> Publisher<T> receive(int chunk, BiFunction<ByteBuffer, ReadBufferPool, T> wrap) {
+        return s -> SocketReader.subscribe(this, s, SocketReader.pooled(chunk, wrap), "TcpConnection.receive()");
+    }
+
+    /** @return the handle of the output, written from {@code data} ({@link SocketWriter}) */
     public TaskHandle<Void> outbound(Publisher<ByteBuffer> data) {
-        return SocketWriter.subscribeTo(this, data);
+        return SocketWriter.subscribeTo(this, data, Function.identity(), b -> { }, "TcpConnection.outbound()");
+    }
+
+    /** @return the handle of the output, written from {@code data}; {@code written} once per item, however it ends */
+    public <T> TaskHandle<Void> send(Publisher<T> data, Function<T, ByteBuffer> bytes, Consumer<T> written) {
+        return SocketWriter.subscribeTo(this, data, bytes, written, "TcpConnection.send()");
     }
 
     /** Closes the socket; signals go out on the driver thread. Any thread; idempotent. */
@@ -168,7 +175,7 @@ public final class SocketConnection extends IoHandler {
             ended();
         }
         if ((bits & ATTACH_IN) != 0) {
-            SocketReader in = inbound;
+            SocketReader<?> in = inbound;
             in.attach();
             if (closeCause != null) {
                 in.end(closeCause);
@@ -201,7 +208,7 @@ public final class SocketConnection extends IoHandler {
 
     /** @return whether there is a reader to drain. Driver thread. */
     private boolean readReady() {
-        SocketReader in = inbound;
+        SocketReader<?> in = inbound;
         if (in != null) {
             in.drain();
         }
@@ -210,7 +217,7 @@ public final class SocketConnection extends IoHandler {
 
     /** @return whether there is a writer to go on writing. Driver thread. */
     private boolean writeReady() {
-        SocketWriter out = outbound;
+        SocketWriter<?> out = outbound;
         if (out != null) {
             out.writeReady();
         }
@@ -266,11 +273,11 @@ public final class SocketConnection extends IoHandler {
             }
         }
         Throwable cause = closeCause;
-        SocketReader in = inbound;
+        SocketReader<?> in = inbound;
         if (in != null) {
             in.end(cause);
         }
-        SocketWriter out = outbound;
+        SocketWriter<?> out = outbound;
         if (out != null) {
             out.end(cause);
         }
@@ -367,7 +374,7 @@ public final class SocketConnection extends IoHandler {
     @Override
     protected void unapplied(int bits) {
         if ((bits & ATTACH_IN) != 0) {
-            SocketReader in = inbound;
+            SocketReader<?> in = inbound;
             in.attach();
             in.end(closeCause); // if the close raced past shutdown's ended(): end now (does nothing twice)
         }

@@ -9,14 +9,21 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
 /**
- * The output side of a {@link SocketConnection}: the subscriber {@code outbound(data)} subscribes to
- * {@code data}, and the handle that reports how the output ended. It asks for one buffer at a time
- * and for the next only once the previous one is written whole, so at most one buffer is held.
+ * The output side of a {@link SocketConnection}: the subscriber {@code outbound(data)} and
+ * {@code send(data)} subscribe to {@code data}, and the handle that reports how the output ended. It
+ * asks for one item at a time and for the next only once the previous one is written whole, so at
+ * most one item is held. An item is written as its {@code bytes}; {@code written} is called once for
+ * each item the writer received: when it was written whole, or as soon as the output ended before
+ * (an item that arrives after the end included), so a pooled buffer goes back to its pool exactly
+ * once. Only the thread that holds an item calls it: the one that delivered it, or the driver once it
+ * was parked.
  *
  * <p><b>Protocol</b> ({@code state} bits {@code PENDING}, {@code COMPLETE}, {@code DONE}). A buffer
  * is written first on the thread that delivers it, as far as the socket takes it at once; if it took
@@ -32,7 +39,7 @@ import org.reactivestreams.Subscription;
  * {@link #writeReady()} on the driver thread; {@link #end} and the handle's {@code cancel} from any
  * thread.
  */
-final class SocketWriter implements Subscriber<ByteBuffer> {
+final class SocketWriter<T> implements Subscriber<T> {
 
     private static final int PENDING = 1;
     private static final int COMPLETE = 2;
@@ -40,15 +47,23 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
     private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
 
     private final SocketConnection conn;
+    private final Function<T, ByteBuffer> bytes;
+    private final Consumer<T> written;
+    private final String name;
     /** How the output ended: resolved once {@code DONE} is set. */
     private final PromiseTask<Void> handle;
     private volatile Subscription upstream;
     /** Written by the source's thread before PENDING is set, then owned by the driver. */
-    private ByteBuffer pending;
+    private T pending;
+    /** The bytes of {@code pending}, as far as they are written; same ownership. */
+    private ByteBuffer pendingBytes;
     @SuppressWarnings("unused") private volatile int state; // accessed through STATE
 
-    private SocketWriter(SocketConnection conn) {
+    private SocketWriter(SocketConnection conn, Function<T, ByteBuffer> bytes, Consumer<T> written, String name) {
         this.conn = conn;
+        this.bytes = bytes;
+        this.written = written;
+        this.name = name;
         this.handle = new PromiseTask<>(conn.scheduler, this::cancelled);
     }
 
@@ -58,18 +73,24 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
      * thread.
      *
      * @param conn the connection
-     * @param data the buffers to write
+     * @param data the items to write
+     * @param bytes the bytes of an item
+     * @param written called once per item received: written whole, or never to be written
+     * @param name the public method, for messages
      * @return the output's handle
+     * @param <T> the item type
      */
-    static PromiseTask<Void> subscribeTo(SocketConnection conn, Publisher<ByteBuffer> data) {
-        SocketWriter out = new SocketWriter(conn);
+    static <T> PromiseTask<Void> subscribeTo(SocketConnection conn, Publisher<T> data, Function<T, ByteBuffer> bytes,
+            Consumer<T> written, String name) {
+        SocketWriter<T> out = new SocketWriter<>(conn, bytes, written, name);
         if (!conn.claim(SocketConnection.OUTPUT)) {
-            out.handle.resolve(null, new IllegalStateException("TcpConnection.outbound() may be called once per connection"));
+            out.handle.resolve(null, new IllegalStateException(
+                    name + ": the output may be taken once per connection (outbound or send)"));
             return out.handle;
         }
         Throwable closed = conn.closeCause();
         if (closed != null) {
-            out.handle.resolve(null, new IllegalStateException("TcpConnection.outbound(): the connection is closed", closed));
+            out.handle.resolve(null, new IllegalStateException(name + ": the connection is closed", closed));
             return out.handle;
         }
         conn.outbound = out;
@@ -89,7 +110,7 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
     public void onSubscribe(Subscription s) {
         Objects.requireNonNull(s, "§2.13 violated: subscription must not be null");
         if (upstream != null) {
-            Subscriptions.refuse(s, "the outbound subscriber of " + conn, "already has a source", // §2.5
+            Subscriptions.refuse(s, "the subscriber of " + name + " on " + conn, "already has a source", // §2.5
                     conn.scheduler.dropped()::report);
             return;
         }
@@ -102,21 +123,33 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
     }
 
     @Override
-    public void onNext(ByteBuffer b) {
-        if ((state & DONE) != 0) {
-            return;
-        }
-        if (b == null) {
+    public void onNext(T item) {
+        if (item == null) {
             throw sourceViolated("onNext(null)");
         }
+        if ((state & DONE) != 0) {
+            let(item); // the output ended: it will never be written
+            return;
+        }
+        ByteBuffer b;
+        try {
+            b = bytes.apply(item);
+        } catch (RuntimeException unusable) { // a NetBuffer released before it was sent
+            upstream.cancel();
+            sourceFailed(unusable);
+            return;
+        }
         if (!write(b)) {
+            let(item);
             return;
         }
         if (!b.hasRemaining()) {
+            let(item);
             upstream.request(1L);
             return;
         }
-        pending = b;
+        pending = item;
+        pendingBytes = b;
         STATE.getAndBitwiseOr(this, PENDING);
         if (conn.driver().inLoop()) {
             conn.writeInterest(true);
@@ -143,19 +176,20 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
     void writeReady() {
         int s = state;
         if ((s & DONE) != 0 || (s & PENDING) == 0) {
-            pending = null;
+            dropPending();
             conn.writeInterest(false);
             return;
         }
-        ByteBuffer b = pending;
+        ByteBuffer b = pendingBytes;
         if (!write(b)) {
+            dropPending();
             return;
         }
         if (b.hasRemaining()) {
             conn.writeInterest(true);
             return;
         }
-        pending = null;
+        dropPending(); // written whole
         conn.writeInterest(false);
         int prev = (int) STATE.getAndBitwiseAnd(this, ~PENDING);
         if ((prev & DONE) != 0) {
@@ -181,7 +215,7 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
      * not lost.
      */
     private NullPointerException sourceViolated(String signal) {
-        NullPointerException npe = new NullPointerException("§2.13 violated: " + signal + " in TcpConnection.outbound");
+        NullPointerException npe = new NullPointerException("§2.13 violated: " + signal + " in " + name);
         sourceFailed(npe);
         return npe;
     }
@@ -237,6 +271,9 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
         if (!markDone()) {
             return;
         }
+        if ((state & PENDING) != 0 && conn.driver().inLoop()) {
+            dropPending(); // parked, so the driver owns it: this is the driver
+        }
         Subscription s = upstream;
         if (s != null) {
             s.cancel();
@@ -256,6 +293,25 @@ final class SocketWriter implements Subscriber<ByteBuffer> {
                 s.cancel();
             }
             conn.handOver(SocketConnection.WRITE); // the driver drops the pending buffer and the interest
+        }
+    }
+
+    /** Driver thread (the owner of a parked item): lets go of it, written or not. */
+    private void dropPending() {
+        T item = pending;
+        if (item != null) {
+            pending = null;
+            pendingBytes = null;
+            let(item);
+        }
+    }
+
+    /** The item is done with (written, or never to be): tell its owner; what that throws is reported. */
+    private void let(T item) {
+        try {
+            written.accept(item);
+        } catch (RuntimeException e) { // a NetBuffer released twice: the caller's bug, not the stream's
+            conn.scheduler.dropped().report(e);
         }
     }
 

@@ -58,7 +58,7 @@ public final class RuntimeCore {
                 config.threadFactory(), dropped);
         this.blocking = new BlockingPool(config.maxBlockingThreads(), config.blockingKeepAlive().toNanos(),
                 config.threadNamePrefix(), dropped);
-        this.io = new IoGroup(config.ioThreads(), config.threadNamePrefix(), dropped);
+        this.io = new IoGroup(config.ioThreads(), config.threadNamePrefix(), dropped, config.ioBuffers());
         scheduler.start();
     }
 
