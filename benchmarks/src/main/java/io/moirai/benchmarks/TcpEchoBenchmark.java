@@ -129,7 +129,7 @@ public class TcpEchoBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             counter = new ByteCounter();
-            pair = new TcpSupport.MoiraiPair(workers, ioThreads, counter);
+            pair = new TcpSupport.MoiraiPair(workers, ioThreads, counter, pooled());
             payload = TcpSupport.directBuffer(TcpSupport.pattern(CHUNK));
         }
 
@@ -143,6 +143,20 @@ public class TcpEchoBenchmark {
         String state() {
             return pair.state();
         }
+
+        /** @return whether both ends use {@code receive}/{@code send} (pooled buffers) */
+        boolean pooled() {
+            return false;
+        }
+    }
+
+    /** As {@link MoiraiEcho}, both ends on {@code receive()}/{@code send()}: pooled direct buffers, no copy. */
+    @State(Scope.Benchmark)
+    public static class MoiraiEchoPooled extends MoiraiEcho {
+        @Override
+        boolean pooled() {
+            return true;
+        }
     }
 
     /** Moirai: emit 1024 x 64 KiB into the client's outbound sink, wait until 64 MiB came back. */
@@ -153,6 +167,12 @@ public class TcpEchoBenchmark {
             s.pair.client.send(s.payload.duplicate());
         }
         s.counter.await(echoed, s::state);
+    }
+
+    /** As {@link #moirai}, with {@code send(receive())} at the server and {@code receive}/{@code send} at the client. */
+    @Benchmark
+    public void moiraiReceiveSend(MoiraiEchoPooled s) {
+        moirai(s);
     }
 
     // ---------------------------------------------------------------- reactor-netty

@@ -109,7 +109,7 @@ public class TcpPingPongBenchmark {
         public void setUp() throws Exception {
             message = TcpSupport.directBuffer(TcpSupport.pattern(MESSAGE));
             counter = new ByteCounter(MESSAGE, this::sendNext);
-            pair = new TcpSupport.MoiraiPair(workers, ioThreads, counter);
+            pair = new TcpSupport.MoiraiPair(workers, ioThreads, counter, pooled());
         }
 
         /** Sends one message; on the I/O thread (from the inbound subscriber) or the JMH thread. */
@@ -131,6 +131,20 @@ public class TcpPingPongBenchmark {
         String state() {
             return pair.state();
         }
+
+        /** @return whether both ends use {@code receive}/{@code send} (pooled buffers) */
+        boolean pooled() {
+            return false;
+        }
+    }
+
+    /** As {@link MoiraiPingPong}, both ends on {@code receive()}/{@code send()}: pooled direct buffers, no copy. */
+    @State(Scope.Benchmark)
+    public static class MoiraiPingPongPooled extends MoiraiPingPong {
+        @Override
+        boolean pooled() {
+            return true;
+        }
     }
 
     /** Moirai: send the first message, let the I/O thread play the other 999 round trips, wait. */
@@ -139,6 +153,12 @@ public class TcpPingPongBenchmark {
         ByteCounter.Goal done = s.counter.expect((long) ROUND_TRIPS * MESSAGE);
         s.sendNext();
         s.counter.await(done, s::state);
+    }
+
+    /** As {@link #moirai}, with {@code send(receive())} at the server and {@code receive}/{@code send} at the client. */
+    @Benchmark
+    public void moiraiReceiveSend(MoiraiPingPongPooled s) {
+        moirai(s);
     }
 
     // ---------------------------------------------------------------- reactor-netty

@@ -1,6 +1,7 @@
 package io.moirai.benchmarks;
 
 import io.moirai.Moirai;
+import io.moirai.net.NetBuffer;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.task.TaskHandle;
@@ -24,7 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Sinks;
@@ -202,11 +205,25 @@ final class TcpSupport {
      * consumer does) and feeds the sizes to a {@link ByteCounter}. End of stream before the goal is a
      * failure.
      */
-    static final class CountingSubscriber implements Subscriber<ByteBuffer> {
+    static final class CountingSubscriber<T> implements Subscriber<T> {
         private final ByteCounter counter;
+        private final ToIntFunction<T> size;
+        private final Consumer<T> done;
 
-        CountingSubscriber(ByteCounter counter) {
+        /** Counts {@code inbound()} buffers, which the subscriber owns and leaves to the garbage collector. */
+        static CountingSubscriber<ByteBuffer> ofInbound(ByteCounter counter) {
+            return new CountingSubscriber<>(counter, ByteBuffer::remaining, b -> { });
+        }
+
+        /** Counts {@code receive()} buffers and releases each, as their owner must. */
+        static CountingSubscriber<NetBuffer> ofReceive(ByteCounter counter) {
+            return new CountingSubscriber<>(counter, b -> b.data().remaining(), NetBuffer::release);
+        }
+
+        private CountingSubscriber(ByteCounter counter, ToIntFunction<T> size, Consumer<T> done) {
             this.counter = counter;
+            this.size = size;
+            this.done = done;
         }
 
         @Override
@@ -215,8 +232,10 @@ final class TcpSupport {
         }
 
         @Override
-        public void onNext(ByteBuffer buffer) {
-            counter.add(buffer.remaining());
+        public void onNext(T buffer) {
+            int n = size.applyAsInt(buffer);
+            done.accept(buffer);
+            counter.add(n);
         }
 
         @Override
@@ -234,8 +253,9 @@ final class TcpSupport {
 
     /**
      * The Moirai echo server: a listener whose subscriber requests every connection and answers each
-     * with {@code conn.outbound(conn.inbound())}: the inbound publisher itself is the outbound data,
-     * so a buffer is read only when the previous one was written (backpressure end to end).
+     * with {@code conn.outbound(conn.inbound())}, or with {@code conn.send(conn.receive())} when
+     * {@code pooled} (pooled direct buffers, no copy): the input publisher itself is the output's
+     * data, so a buffer is read only when the previous one was written (backpressure end to end).
      */
     static final class MoiraiEchoServer implements AutoCloseable {
         private final TcpListener listener;
@@ -243,7 +263,7 @@ final class TcpSupport {
         private volatile Throwable failure;
         private volatile boolean closing;
 
-        MoiraiEchoServer(Moirai moirai) throws IOException {
+        MoiraiEchoServer(Moirai moirai, boolean pooled) throws IOException {
             listener = TcpListener.bind(moirai, anyLoopbackPort());
             listener.connections().subscribe(new Subscriber<TcpConnection>() {
                 @Override
@@ -254,7 +274,9 @@ final class TcpSupport {
                 @Override
                 public void onNext(TcpConnection connection) {
                     connections.add(connection);
-                    TaskHandle<Void> echo = connection.outbound(connection.inbound());
+                    TaskHandle<Void> echo = pooled
+                            ? connection.send(connection.receive())
+                            : connection.outbound(connection.inbound());
                     echo.toCompletableFuture().whenComplete((done, error) -> {
                         if (error != null && !closing) {
                             failure = error;
@@ -304,12 +326,14 @@ final class TcpSupport {
          * @param workers the {@code workers} parameter ({@code auto} or a count)
          * @param ioThreads I/O threads of the runtime
          * @param counter counts the bytes the client receives
+         * @param pooled both ends use {@code receive}/{@code send} (pooled buffers, no copy) instead of
+         *     {@code inbound}/{@code outbound}
          */
-        MoiraiPair(String workers, int ioThreads, ByteCounter counter) throws Exception {
+        MoiraiPair(String workers, int ioThreads, ByteCounter counter, boolean pooled) throws Exception {
             moirai = BenchSupport.newMoirai(BenchSupport.workers(workers), ioThreads);
             try {
-                server = new MoiraiEchoServer(moirai);
-                client = new MoiraiClient(moirai, server.address(), counter);
+                server = new MoiraiEchoServer(moirai, pooled);
+                client = new MoiraiClient(moirai, server.address(), counter, pooled);
             } catch (Exception | Error e) {
                 BenchSupport.shutdown(moirai); // closes whatever was opened on it
                 throw e;
@@ -339,10 +363,15 @@ final class TcpSupport {
         private final Sinks.Many<ByteBuffer> sink = Sinks.many().unicast().onBackpressureBuffer();
         private final TaskHandle<Void> outbound;
 
-        MoiraiClient(Moirai moirai, InetSocketAddress server, ByteCounter counter) throws Exception {
+        MoiraiClient(Moirai moirai, InetSocketAddress server, ByteCounter counter, boolean pooled) throws Exception {
             connection = TcpConnection.connect(moirai, server).join(TIMEOUT);
-            connection.inbound().subscribe(new CountingSubscriber(counter));
-            outbound = connection.outbound(sink.asFlux());
+            if (pooled) {
+                connection.receive().subscribe(CountingSubscriber.ofReceive(counter));
+                outbound = connection.send(sink.asFlux().map(NetBuffer::wrap));
+            } else {
+                connection.inbound().subscribe(CountingSubscriber.ofInbound(counter));
+                outbound = connection.outbound(sink.asFlux());
+            }
             outbound.toCompletableFuture().whenComplete((done, error) -> {
                 if (error != null) {
                     counter.fail(error);
