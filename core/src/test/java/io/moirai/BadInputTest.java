@@ -162,6 +162,7 @@ class BadInputTest {
         rows.add(iae("Builder.blockingKeepAlive(-5 ms)", () -> Moirai.builder().blockingKeepAlive(NEGATIVE), NEGATIVE.toString()));
         rows.add(iae("Builder.ioThreads(0)", () -> Moirai.builder().ioThreads(0), "0"));
         rows.add(iae("Builder.ioThreads(-2)", () -> Moirai.builder().ioThreads(-2), "-2"));
+        rows.add(iae("Builder.ioBuffers(0)", () -> Moirai.builder().ioBuffers(0), "0"));
         rows.add(npe("Builder.threadNamePrefix(null)", () -> Moirai.builder().threadNamePrefix(null), "prefix"));
         rows.add(iae("Builder.threadNamePrefix(\"\")", () -> Moirai.builder().threadNamePrefix(""), "blank"));
         rows.add(iae("Builder.threadNamePrefix(\"  \")", () -> Moirai.builder().threadNamePrefix("  "), "blank"));
@@ -271,6 +272,9 @@ class BadInputTest {
         rows.add(iae("TcpConnection.inbound(0)", () -> client.inbound(0), "0"));
         rows.add(iae("TcpConnection.inbound(-1)", () -> client.inbound(-1), "-1"));
         rows.add(npe("TcpConnection.outbound(null)", () -> client.outbound(null), "data"));
+        rows.add(iae("TcpConnection.receive(0)", () -> client.receive(0), "0"));
+        rows.add(npe("TcpConnection.send(null)", () -> client.send(null), "data"));
+        rows.add(npe("NetBuffer.wrap(null)", () -> io.moirai.net.NetBuffer.wrap(null), "data"));
         rows.add(npe("TcpConnection.inbound().subscribe(null)", () -> client.inbound().subscribe(null), "subscriber"));
         rows.add(iae("TcpConnection.inbound(): request(0)", () -> signalled(server.inbound(), 0), "§3.9"));
         rows.add(ise("TcpConnection.inbound(): a second subscriber -> onError", () -> {
