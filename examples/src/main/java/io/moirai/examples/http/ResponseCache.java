@@ -45,6 +45,18 @@ final class ResponseCache {
     /** The body of {@code GET /json}. */
     static final String JSON_BODY = Json.object("message", "Hello, World!");
 
+    /** Status line, content type and body of each kind, indexed by kind. */
+    private static final String[][] RESPONSES = {
+        {"200 OK", "text/plain", PLAINTEXT_BODY},
+        {"200 OK", "application/json", JSON_BODY},
+        {"404 Not Found", "text/plain", "Not Found"},
+        {"405 Method Not Allowed", "text/plain", "Method Not Allowed"},
+        {"400 Bad Request", "text/plain", "Bad Request"},
+        {"431 Request Header Fields Too Large", "text/plain", "Request Header Fields Too Large"},
+        {"413 Content Too Large", "text/plain", "Content Too Large"},
+        {"503 Service Unavailable", "text/plain", "Service Unavailable: too many connections"},
+    };
+
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
@@ -85,52 +97,13 @@ final class ResponseCache {
     }
 
     private static byte[] render(int kind, boolean head, int connection, String date) {
-        String status;
-        String type;
-        String body;
-        switch (kind) {
-            case PLAINTEXT -> {
-                status = "200 OK";
-                type = "text/plain";
-                body = PLAINTEXT_BODY;
-            }
-            case JSON -> {
-                status = "200 OK";
-                type = "application/json";
-                body = JSON_BODY;
-            }
-            case NOT_FOUND -> {
-                status = "404 Not Found";
-                type = "text/plain";
-                body = "Not Found";
-            }
-            case METHOD_NOT_ALLOWED -> {
-                status = "405 Method Not Allowed";
-                type = "text/plain";
-                body = "Method Not Allowed";
-            }
-            case BAD_REQUEST -> {
-                status = "400 Bad Request";
-                type = "text/plain";
-                body = "Bad Request";
-            }
-            case HEADERS_TOO_LARGE -> {
-                status = "431 Request Header Fields Too Large";
-                type = "text/plain";
-                body = "Request Header Fields Too Large";
-            }
-            case PAYLOAD_TOO_LARGE -> {
-                status = "413 Content Too Large";
-                type = "text/plain";
-                body = "Content Too Large";
-            }
-            case SERVICE_UNAVAILABLE -> {
-                status = "503 Service Unavailable";
-                type = "text/plain";
-                body = "Service Unavailable: too many connections";
-            }
-            default -> throw new IllegalArgumentException("kind " + kind);
+        if (kind < 0 || kind >= KINDS) {
+            throw new IllegalArgumentException("kind " + kind);
         }
+        String[] r = RESPONSES[kind];
+        String status = r[0];
+        String type = r[1];
+        String body = r[2];
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder(192)
                 .append("HTTP/1.1 ").append(status).append("\r\n")
