@@ -13,10 +13,13 @@ import java.lang.invoke.VarHandle;
  *
  * <p><b>No lost wake-up.</b> A producer publishes work, then ({@link #workerToNotify}) issues a full
  * fence and reads {@code state}: it wakes a sleeper only when nobody is searching and someone is
- * parked. A worker that parks while it was the last searcher decrements {@code state} (a full
- * barrier) and then looks at every queue once more (the caller does that); so either the producer
- * sees a searcher, or the last searcher sees the work. At most half the workers search at once; a
- * woken worker starts as a searcher, counted by the one who woke it.
+ * parked. Every worker that parks decrements {@code state} (a full barrier) and then looks at every
+ * queue once more (the caller does that), the last searcher and a worker that was refused the
+ * search alike: so either the producer reads {@code state} after the transition and wakes a sleeper,
+ * or the parking worker sees the work. (Re-checking only for the last searcher loses a wake-up: a
+ * worker refused the search is still counted unparked while it heads for the stack, and a producer
+ * then takes it for a busy worker.) At most half the workers search at once; a woken worker starts as
+ * a searcher, counted by the one who woke it.
  *
  * <p>Threads: any thread may call {@link #workerToNotify}; the other methods are called by workers
  * about themselves, and {@link #wakeAll} by shutdown.
@@ -94,17 +97,15 @@ final class Idle {
     }
 
     /**
-     * A worker with nothing to do parks itself: counted as parked, pushed on the sleeper stack.
-     *
-     * @return {@code true} if it was the last searcher, so it must look at every queue once more
+     * A worker with nothing to do parks itself: counted as parked (a full barrier), pushed on the
+     * sleeper stack. The caller must then look at every queue once more (see the class comment).
      */
-    boolean transitionToParked(Worker w, boolean searching) {
+    void transitionToParked(Worker w, boolean searching) {
         synchronized (lock) {
-            int prev = (int) STATE.getAndAdd(this, -(UNPARKED_ONE + (searching ? 1 : 0)));
+            STATE.getAndAdd(this, -(UNPARKED_ONE + (searching ? 1 : 0)));
             w.sleeping = true;
             sleepers[sleeperCount++] = w;
             parked = sleeperCount;
-            return searching && (prev & SEARCHING_MASK) == 1;
         }
     }
 

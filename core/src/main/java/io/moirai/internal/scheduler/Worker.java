@@ -287,9 +287,15 @@ final class Worker implements Runnable {
     }
 
     private void park() {
-        boolean last = scheduler.idle.transitionToParked(this, searching);
+        scheduler.idle.transitionToParked(this, searching);
         searching = false;
-        if (last && scheduler.anyWorkVisible()) {
+        // Every parking worker looks once more, not only the last searcher: a worker that could not
+        // become a searcher (half the workers were) parks while counted unparked until its transition,
+        // so a producer whose fence and read came before that transition skipped the wake-up, taking it
+        // for a busy worker that would find the work itself. The transition is a full barrier: either
+        // the producer reads the state after it (and wakes a sleeper, this one included), or this read
+        // sees the work (jcstress LocalSubmitStressTest.ExecuteThenBlock found the lost wake-up).
+        if (scheduler.anyWorkVisible()) {
             scheduler.notifyParked();
         }
         spin.parking();
