@@ -10,7 +10,8 @@
 #     round the servers alternate (Moirai first in odd rounds, reactor-netty first in even rounds), so
 #     that a noisy neighbour or a thermal drift hits both alike.
 #   - Reported per server and path: the median requests/s of the rounds with its min-max, the median of
-#     the rounds' p50/p90/p99 latencies, and Moirai / reactor-netty on the median requests/s.
+#     the rounds' p50/p90/p99 latencies, and Moirai / reactor-netty on the median requests/s; per server,
+#     its heap in use after a full GC (jcmd) and its RSS once the load is over.
 #
 # Fairness (../shared/BENCHMARKING.md beside the checkout):
 #   - Same JVM flags for both: -Xms1g -Xmx1g (override with JVM_FLAGS=...), same JDK, same machine,
@@ -279,6 +280,16 @@ fmt_rps() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); n = length(s); o = ""
     for (i = 1; i <= n; i++) { o = o substr(s, i, 1); if ((n - i) % 3 == 0 && i < n) o = o "," } print o }'; }
 fmt_lat() { awk -v v="$1" 'BEGIN { if (v < 1000) printf "%.0f µs", v; else if (v < 1000000) printf "%.2f ms", v / 1000; else printf "%.2f s", v / 1000000 }'; }
 
+# each server's heap in use after a full GC, and its resident set, once the load is over
+memory_of() {
+    local pid="$1" heap rss
+    heap="$( (jcmd "$pid" GC.run >/dev/null && jcmd "$pid" GC.heap_info) 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9')"
+    rss="$(ps -o rss= -p "$pid" 2>/dev/null | tr -dc '0-9')"
+    echo "heap in use after a full GC ${heap:-?} KiB, RSS ${rss:-?} KiB"
+}
+MOIRAI_MEMORY="$(memory_of "$MOIRAI_PID")"
+NETTY_MEMORY="$(memory_of "$NETTY_PID")"
+
 machine="$(nproc) vCPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 jdk="$(java -version 2>&1 | head -n1)"
 wrk_version="$( (wrk --version 2>&1 || true) | head -n1 | awk '{ print $1, $2 }')" # wrk --version exits 1
@@ -315,6 +326,8 @@ wrk_version="$( (wrk --version 2>&1 || true) | head -n1 | awk '{ print $1, $2 }'
                 "$(fmt_lat "$(median <<<"${P99[$key]}")")" "$ratio" "${ERRORS[$key]}"
         done
     done
+    echo
+    echo "Memory after the run: Moirai $MOIRAI_MEMORY; reactor-netty $NETTY_MEMORY."
     echo
     echo "Latency columns: the median over the rounds of wrk's per-round percentile. Errors: non-2xx responses"
     echo "plus socket errors summed over the rounds. Per-round requests/s:"
