@@ -53,9 +53,10 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * <p><b>Failures.</b> What a handler, a command or a timer throws, an {@code Error} such as
  * {@code OutOfMemoryError} included, ends only that handler (it closes with the error) or is
  * reported; a throwable that escapes a turn anyway is reported and the next turn begins. Only a
- * selector that fails ({@code IOException} from a selection) ends the loop before shutdown: that is
- * reported, and every handler it served is shut down with the error, so no connection waits on a
- * loop that is gone.
+ * selector that fails ({@code IOException} from a selection), or {@value #MAX_FAILED_TURNS} turns
+ * failing within a second (a loop that can only fail stops rather than spin), ends the loop before
+ * shutdown: that is reported, and every handler it served is shut down with the error, so no
+ * connection waits on a loop that is gone.
  *
  * <p><b>Threads.</b>
  * <ul>
@@ -71,6 +72,9 @@ public final class IoDriver implements Runnable {
 
     private static final long AWAKE = -1L;
     private static final long NEVER = Long.MAX_VALUE;
+    /** Turns that may fail within {@link #FAILURE_WINDOW_NANOS} before the loop gives up (see {@link #run}). */
+    private static final int MAX_FAILED_TURNS = 100;
+    private static final long FAILURE_WINDOW_NANOS = 1_000_000_000L;
     /** Commands applied per turn at most, so timers and ready keys are not starved by a flood. */
     private static final int COMMANDS_PER_TURN = 4096;
     /** Timer hand-overs that may queue up for a sleeping loop before a cancellation wakes it. */
@@ -330,6 +334,8 @@ public final class IoDriver implements Runnable {
     @Override
     public void run() {
         Throwable death = null;
+        long windowStart = System.nanoTime();
+        int failedInWindow = 0;
         try {
             while (!stopping) {
                 try {
@@ -340,7 +346,19 @@ public final class IoDriver implements Runnable {
                     dropped.report(death);
                     return;
                 } catch (Throwable t) {
-                    // out of memory in the loop's own code, or a bug: this turn is lost, the loop is not
+                    // out of memory in the loop's own code, or a bug: this turn is lost, the loop is not,
+                    // unless turns keep failing (then it would only spin and report): that ends it
+                    long now = System.nanoTime();
+                    if (now - windowStart > FAILURE_WINDOW_NANOS) {
+                        windowStart = now;
+                        failedInWindow = 0;
+                    }
+                    if (++failedInWindow > MAX_FAILED_TURNS) {
+                        death = new IllegalStateException("I/O driver " + thread.getName() + " stopped: "
+                                + MAX_FAILED_TURNS + " turns failed within a second", t);
+                        dropped.report(death);
+                        return;
+                    }
                     dropped.report(new IllegalStateException("I/O driver " + thread.getName()
                             + ": a turn failed; the loop goes on", t));
                 }
