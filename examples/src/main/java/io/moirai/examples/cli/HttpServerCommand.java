@@ -37,6 +37,10 @@ public final class HttpServerCommand implements Callable<Integer> {
             description = "Time a kept-alive connection may wait for its next request (default: 30s).")
     Duration idleTimeout;
 
+    @Option(names = "--write-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Time the responses to one read may take to go out; a client that stops reading is closed (default: 30s).")
+    Duration writeTimeout;
+
     @Option(names = "--max-body", defaultValue = "1048576",
             description = "Largest request body in bytes; larger ones are answered 413 (default: ${DEFAULT-VALUE}).")
     long maxBody;
@@ -52,7 +56,7 @@ public final class HttpServerCommand implements Callable<Integer> {
         if (maxBody < 0) {
             throw new ParameterException(spec.commandLine(), "--max-body must be at least 0, got " + maxBody);
         }
-        Limits limits = new Limits(maxConnections, headerTimeout, idleTimeout, maxBody);
+        Limits limits = new Limits(maxConnections, headerTimeout, idleTimeout, writeTimeout, maxBody);
         PrintWriter out = spec.commandLine().getOut();
         long served;
         long refused;

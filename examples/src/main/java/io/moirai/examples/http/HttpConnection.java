@@ -29,8 +29,9 @@ import org.reactivestreams.Subscription;
  *
  * <p><b>Deadlines.</b> While the connection waits for its client, {@code deadline} says until when:
  * the head's start plus the header timeout while a request is partly in (from the connection's start
- * for the first one), else now plus the idle timeout; while a response is being written there is
- * none. The server's sweeper closes a connection past its deadline ({@link #expired}).
+ * for the first one), else now plus the idle timeout. While the responses to a read are being
+ * written, the client must read them within the write timeout. The server's sweeper closes a
+ * connection past its deadline ({@link #timeOut}).
  *
  * <p><b>Ending.</b> When the input ends (the client shut down its output), the output completes after
  * the responses already produced, and the socket closes once both are done. After a response that
@@ -56,7 +57,7 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     /** The most bytes read at once: with the response batch it bounds what a connection holds. */
     static final int READ_CHUNK = 4 * 1024;
 
-    /** The deadline of a connection that is not waiting for its client. */
+    /** The deadline of a connection that is not waiting for its client (it lingers, bounded by its own timer). */
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private static final int INPUT_ENDED = 1;
@@ -64,12 +65,14 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     private static final int BOTH_ENDED = INPUT_ENDED | OUTPUT_ENDED;
     private static final VarHandle ENDED;
     private static final VarHandle DOWNSTREAM_CLAIMED;
+    private static final VarHandle DEADLINE;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             ENDED = lookup.findVarHandle(HttpConnection.class, "ended", int.class);
             DOWNSTREAM_CLAIMED = lookup.findVarHandle(HttpConnection.class, "downstreamClaimed", int.class);
+            DEADLINE = lookup.findVarHandle(HttpConnection.class, "deadline", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -82,6 +85,7 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     private final RequestParser parser;
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
+    private final long writeTimeoutNanos;
 
     private volatile Subscription upstream;
     private volatile Subscriber<? super ByteBuffer> downstream;
@@ -111,6 +115,7 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
         this.parser = new RequestParser(limits.maxBodyBytes());
         this.headerTimeoutNanos = limits.headerTimeout().toNanos();
         this.idleTimeoutNanos = limits.idleTimeout().toNanos();
+        this.writeTimeoutNanos = limits.writeTimeout().toNanos();
         this.headStart = System.nanoTime(); // the first request's head is due from the start
         this.deadline = headStart + headerTimeoutNanos;
     }
@@ -128,12 +133,15 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
     }
 
     /**
+     * Claims the time-out of a connection whose client kept it waiting past its deadline; the caller
+     * then closes it. Any thread (the sweeper).
+     *
      * @param now a {@code System.nanoTime()} value
-     * @return whether the client kept the connection waiting past its header or idle deadline. Any thread.
+     * @return whether this call timed the connection out (once per connection)
      */
-    boolean expired(long now) {
+    boolean timeOut(long now) {
         long d = deadline;
-        return d != NO_DEADLINE && now - d >= 0L;
+        return d != NO_DEADLINE && now - d >= 0L && DEADLINE.compareAndSet(this, d, NO_DEADLINE);
     }
 
     /** The connection waits for its client again (a read is requested): arm the deadline. */
@@ -178,7 +186,7 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
             d.onComplete(); // flush, then FIN
             upstream.request(Long.MAX_VALUE); // read and discard until the client closes
         } else if (out != null) {
-            deadline = NO_DEADLINE; // writing: the client is not keeping us waiting
+            deadline = System.nanoTime() + writeTimeoutNanos; // the client must read what it asked for
             d.onNext(out); // the output requests the next buffer once this one is written
         } else {
             awaitClient();

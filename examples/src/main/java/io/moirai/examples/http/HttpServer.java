@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -42,7 +43,8 @@ import org.reactivestreams.Subscription;
  * the smallest requests), and at most {@value RequestParser#MAX_HEAD} bytes of an incomplete request
  * head. A request head must arrive within {@code headerTimeout} of its first byte (of the
  * connection's start, for the first request), and a kept-alive connection may wait at most
- * {@code idleTimeout} for its next request; a connection past either is closed (one sweep over the
+ * {@code idleTimeout} for its next request, and the responses to a read must be read by the client
+ * within {@code writeTimeout}; a connection past any of them is closed (one sweep over the
  * connections at a fraction of the shorter timeout, on the runtime's timer). A {@code Content-Length}
  * over {@code maxBodyBytes} is answered {@code 413} and the connection closed.
  *
@@ -108,8 +110,7 @@ public final class HttpServer implements AutoCloseable {
         Objects.requireNonNull(limits, "limits");
         TcpListener listener = TcpListener.bind(moirai, address);
         HttpServer server = new HttpServer(moirai, listener, limits);
-        Duration shorter = limits.headerTimeout().compareTo(limits.idleTimeout()) < 0
-                ? limits.headerTimeout() : limits.idleTimeout();
+        Duration shorter = Collections.min(List.of(limits.headerTimeout(), limits.idleTimeout(), limits.writeTimeout()));
         long sweepMillis = Math.max(10L, Math.min(1_000L, shorter.toMillis() / 4));
         moirai.interval(Duration.ofMillis(sweepMillis)).subscribe(server.sweeper);
         listener.connections().subscribe(server.new Acceptor());
@@ -207,8 +208,8 @@ public final class HttpServer implements AutoCloseable {
         public void onNext(Long tick) {
             long now = System.nanoTime();
             for (HttpConnection c : connections) {
-                if (c.expired(now)) {
-                    timedOut.increment();
+                if (c.timeOut(now)) {
+                    timedOut.increment(); // counted before the client can see the close
                     c.close();
                 }
             }

@@ -473,7 +473,7 @@ class HttpServerTest {
     void aSlowRequestHeadIsCutOffByTheHeaderTimeout() throws Exception {
         server.close();
         server = HttpServer.start(moirai, loopback(),
-                new Limits(16, Duration.ofMillis(300), Duration.ofSeconds(60), 1024));
+                new Limits(16, Duration.ofMillis(300), Duration.ofSeconds(60), Duration.ofSeconds(60), 1024));
         try (Socket loris = connect(); Socket idleFromTheStart = connect()) {
             write(loris, "GET /plaintext HTTP/1.1\r\nHo"); // and never the rest, as a slow-loris client
             assertThat(loris.getInputStream().read()).as("closed with no answer").isEqualTo(-1);
@@ -486,7 +486,7 @@ class HttpServerTest {
     void anIdleKeptAliveConnectionIsClosedByTheIdleTimeout() throws Exception {
         server.close();
         server = HttpServer.start(moirai, loopback(),
-                new Limits(16, Duration.ofSeconds(60), Duration.ofMillis(300), 1024));
+                new Limits(16, Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofSeconds(60), 1024));
         try (Socket idle = connect()) {
             for (int i = 0; i < 3; i++) { // requests well within the timeout keep it open
                 write(idle, "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -494,6 +494,31 @@ class HttpServerTest {
             }
             assertThat(idle.getInputStream().read()).as("closed once idle").isEqualTo(-1);
             assertThat(server.connectionsTimedOut()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutOffByTheWriteTimeout() throws Exception {
+        server.close();
+        server = HttpServer.start(moirai, loopback(),
+                new Limits(16, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMillis(300), 1024));
+        try (Socket s = connect()) {
+            s.setReceiveBufferSize(4096); // small, so that unread responses fill it quickly
+            OutputStream out = s.getOutputStream();
+            byte[] burst = "GET /json HTTP/1.1\r\nHost: x\r\n\r\n".repeat(4096).getBytes(StandardCharsets.ISO_8859_1);
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                writer.submit(() -> { // pipelines requests and never reads the responses
+                    for (int i = 0; i < 64; i++) {
+                        out.write(burst);
+                    }
+                    return null;
+                });
+                eventually(() -> server.connectionsTimedOut() == 1);
+                eventually(() -> server.openConnections() == 0);
+            } finally {
+                writer.shutdownNow();
+            }
         }
     }
 
