@@ -94,10 +94,7 @@ public final class TcpConnection implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxChunkSize < 1}
      */
     public Publisher<ByteBuffer> inbound(int maxChunkSize) {
-        if (maxChunkSize < 1) {
-            throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + maxChunkSize);
-        }
-        return core.inbound(maxChunkSize);
+        return core.inbound(requireChunk(maxChunkSize));
     }
 
     /**
@@ -149,10 +146,14 @@ public final class TcpConnection implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxChunkSize < 1}
      */
     public Publisher<NetBuffer> receive(int maxChunkSize) {
+        return core.receive(requireChunk(maxChunkSize), NetBuffer::received);
+    }
+
+    private static int requireChunk(int maxChunkSize) {
         if (maxChunkSize < 1) {
             throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + maxChunkSize);
         }
-        return core.receive(maxChunkSize, NetBuffer::received);
+        return maxChunkSize;
     }
 
     /**

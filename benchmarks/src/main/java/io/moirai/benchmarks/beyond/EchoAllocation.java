@@ -58,7 +58,7 @@ public final class EchoAllocation {
                 @Override
                 public void onError(Throwable t) {
                     if (!(t instanceof CancellationException)) { // the runtime closing at the end
-                        t.printStackTrace();
+                        System.err.println("EchoAllocation: the listener failed: " + t);
                     }
                 }
 

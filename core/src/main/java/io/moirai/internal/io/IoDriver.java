@@ -79,8 +79,6 @@ public final class IoDriver implements Runnable {
     private static final int COMMANDS_PER_TURN = 4096;
     /** Timer hand-overs that may queue up for a sleeping loop before a cancellation wakes it. */
     static final int TIMER_BATCH = 1024;
-    /** Size of the loop's read buffer, which handlers read into before copying out exactly what came. */
-    public static final int READ_BUFFER_SIZE = SelectorPoller.READ_BUFFER_SIZE;
 
     private static final VarHandle NEXT_WAKEUP = VarHandles.field(MethodHandles.lookup(), "nextWakeup", long.class);
     private static final VarHandle WHEEL_SIZE = VarHandles.field(MethodHandles.lookup(), "wheelSize", long.class);

@@ -65,14 +65,4 @@ public final class ReadBufferPool {
     public DroppedErrors dropped() {
         return dropped;
     }
-
-    /** @return the most buffers this pool allocates */
-    public int capacity() {
-        return capacity;
-    }
-
-    /** @return buffers allocated and not given back now, a snapshot (driver thread for an exact one) */
-    public int inUse() {
-        return allocated - free.size();
-    }
 }

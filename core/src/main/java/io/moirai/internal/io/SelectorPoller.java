@@ -38,15 +38,12 @@ import java.util.function.Consumer;
  */
 final class SelectorPoller {
 
-    /** Size of the read buffer, which handlers read into before copying out exactly what came. */
-    static final int READ_BUFFER_SIZE = 64 * 1024;
-
     private static final VarHandle REGISTRATIONS = VarHandles.field(MethodHandles.lookup(), "registrations", int.class);
 
     private final Selector selector;
     private final DroppedErrors dropped;
     private final Runnable woken;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(ReadBufferPool.BUFFER_SIZE); // one read's worth, as a pooled buffer
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
 
     /** Loop thread writes (opaque), any thread reads. */

@@ -59,11 +59,6 @@ final class AcceptBackoff {
         return first;
     }
 
-    /** @return the pause before the retry now pending, in milliseconds; 0 when accepts succeed */
-    long waitMillis() {
-        return waitMillis;
-    }
-
     /** An accept succeeded: the episode is over. Driver thread. */
     void succeeded() {
         waitMillis = 0L;

@@ -88,10 +88,7 @@ public final class HttpServer implements AutoCloseable {
      * @throws NullPointerException if {@code moirai} or {@code address} is null
      */
     public static HttpServer start(Moirai moirai, InetSocketAddress address, int maxConnections) throws IOException {
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
-        }
-        return start(moirai, address, Limits.DEFAULTS.withMaxConnections(maxConnections));
+        return start(moirai, address, Limits.DEFAULTS.withMaxConnections(maxConnections)); // Limits validates
     }
 
     /**
