@@ -126,12 +126,13 @@ public final class SocketConnection extends IoHandler {
 
     /** @return the handle of the output, written from {@code data} ({@link SocketWriter}) */
     public TaskHandle<Void> outbound(Publisher<ByteBuffer> data) {
-        return SocketWriter.subscribeTo(this, data, Function.identity(), b -> { }, "TcpConnection.outbound()");
+        return SocketWriter.subscribeTo(this, data, Function.identity(), b -> { }, 0, "TcpConnection.outbound()");
     }
 
     /** @return the handle of the output, written from {@code data}; {@code written} once per item, however it ends */
     public <T> TaskHandle<Void> send(Publisher<T> data, Function<T, ByteBuffer> bytes, Consumer<T> written) {
-        return SocketWriter.subscribeTo(this, data, bytes, written, "TcpConnection.send()");
+        return SocketWriter.subscribeTo(this, data, bytes, written, SocketWriter.SEND_AHEAD,
+                "TcpConnection.send()");
     }
 
     /** Closes the socket; signals go out on the driver thread. Any thread; idempotent. */
