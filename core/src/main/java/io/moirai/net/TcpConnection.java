@@ -157,12 +157,17 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     /**
-     * Writes the buffers of {@code data} in order without copying them, as {@link #outbound} does
-     * (one buffer at a time, the next requested once the previous is written, then FIN when
-     * {@code data} completes), and releases each buffer once it is written, or as soon as the send
+     * Writes the buffers of {@code data} in order without copying them, then FIN when {@code data}
+     * completes, and releases each buffer once it is written, or as soon as the send
      * ended without writing it (cancelled, failed, closed; a buffer arriving afterwards included), so
      * every buffer handed to it is released exactly once. {@code conn.send(conn.receive())} is an
      * echo with no copy in user space.
+     *
+     * <p><b>Demand.</b> Unlike {@link #outbound}, which holds one buffer, a send may run a bounded
+     * way ahead of the socket, because the buffers are handed over: while the socket's buffer is full
+     * it goes on requesting one buffer at a time as long as it holds fewer than 128 KiB unwritten and
+     * fewer than 16 buffers, and writes what it holds with one gathering write once the socket can
+     * take more. So a connection's output never holds more than 128 KiB plus one buffer.
      *
      * <p>One output per connection: {@code send} and {@link #outbound} share it, so a second call of
      * either returns a handle failed with {@code IllegalStateException}, as does a call after
