@@ -37,7 +37,19 @@ import org.reactivestreams.Publisher;
  * blocking tasks, pending {@code spawnAsync} stages), lets running tasks finish until the timeout, then
  * interrupts the threads still running and completes their tasks' handles as cancelled. Every handle
  * that was not finished ends cancelled; commands passed to {@link #execute} that never ran are
- * counted and reported to the dropped-error handler.
+ * counted and reported to the dropped-error handler. What a shutdown signals to live streams: a
+ * subscriber of an unfinished handle, channel, interval, listener or connection receives
+ * {@code onError(CancellationException)}, so nothing ends silently; a Reactor or RxJava subscriber
+ * without an error handler therefore reports it to its library's dropped-error hook (Reactor prints
+ * {@code ErrorCallbackNotImplemented}). Give such subscriptions an error handler, or end them quietly
+ * on a shutdown with {@code onErrorComplete(CancellationException.class)} (Reactor) or
+ * {@code onErrorComplete(e -> e instanceof CancellationException)} (RxJava).
+ *
+ * <p><b>Daemon threads.</b> The runtime's threads are daemon threads (as Netty's and Reactor's are),
+ * so they never keep the JVM alive: a server whose {@code main} method returns exits at once. A
+ * server waits for its end explicitly, for example with
+ * {@code listener.onClose().join()} ({@link io.moirai.net.TcpListener#onClose()}), which returns when
+ * the listener is closed or the runtime shuts down.
  */
 public final class Moirai implements Executor, AutoCloseable {
 
@@ -78,6 +90,44 @@ public final class Moirai implements Executor, AutoCloseable {
      */
     public <T> TaskHandle<T> spawn(Callable<? extends T> task) {
         return core.spawn(Objects.requireNonNull(task, "task"));
+    }
+
+    /**
+     * Spawns CPU-bound work with no result on the compute workers: {@code spawn(() -> log(x))}
+     * compiles where a {@code Callable} would need a {@code return null}. The handle's value is
+     * {@code null} once the task ran; what it throws fails the handle.
+     *
+     * @param task the work
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public TaskHandle<Void> spawn(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return core.spawn(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /**
+     * Adopts a stage that is already running (a {@code CompletableFuture} from another library, a
+     * Reactor or RxJava result turned into a future) as a task: the handle completes when the stage
+     * does, with its value ({@code null} included), its error (unwrapped from
+     * {@code CompletionException}) or as cancelled if the stage was cancelled. No thread is held while
+     * the stage is pending. Cancelling the handle cancels the stage's {@code CompletableFuture} (when
+     * {@code toCompletableFuture()} gives one); a runtime shutdown cancels the handle, and with it the
+     * stage, like any unfinished task.
+     *
+     * @param stage the running stage
+     * @param <T> the result type
+     * @return the task's handle
+     * @throws NullPointerException if {@code stage} is null
+     * @throws RejectedExecutionException if the runtime is shut down
+     */
+    public <T> TaskHandle<T> fromCompletionStage(CompletionStage<? extends T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        return core.adopt(stage);
     }
 
     /**

@@ -129,7 +129,9 @@ class BadInputTest {
     // ------------------------------------------------------------------ the table
 
     private static void moiraiRows(List<Row> rows) {
-        rows.add(npe("Moirai.spawn(null)", () -> live.spawn(null), "task"));
+        rows.add(npe("Moirai.spawn(null)", () -> live.spawn((Callable<Object>) null), "task"));
+        rows.add(npe("Moirai.spawn((Runnable) null)", () -> live.spawn((Runnable) null), "task"));
+        rows.add(npe("Moirai.fromCompletionStage(null)", () -> live.fromCompletionStage(null), "stage"));
         rows.add(npe("Moirai.spawnBlocking(null)", () -> live.spawnBlocking(null), "task"));
         rows.add(npe("Moirai.spawnAsync(null)", () -> live.spawnAsync(null), "task"));
         rows.add(npe("Moirai.delay(null)", () -> live.delay(null), "delay"));
@@ -190,7 +192,7 @@ class BadInputTest {
         rows.add(ree("shut down: Moirai.schedule", () -> dead.schedule(Duration.ofMillis(1), TASK)));
         rows.add(ree("shut down: Moirai.interval", () -> dead.interval(Duration.ofMillis(1))));
         rows.add(ree("shut down: Moirai.execute", () -> dead.execute(() -> { })));
-        rows.add(npe("shut down: Moirai.spawn(null) checks the argument first", () -> dead.spawn(null), "task"));
+        rows.add(npe("shut down: Moirai.spawn(null) checks the argument first", () -> dead.spawn((Callable<Object>) null), "task"));
         rows.add(iae("shut down: Moirai.delay(0) checks the argument first", () -> dead.delay(Duration.ZERO), Duration.ZERO.toString()));
         rows.add(ree("shut down: Channel.bounded", () -> Channel.bounded(dead, 1)));
         rows.add(ree("shut down: Streams.fromIterable(..).subscribe -> onError", () -> signalled(Streams.fromIterable(dead, List.of(1)), 1)));

@@ -8,6 +8,7 @@ import io.moirai.reactor.internal.MoiraiSchedulersFactory;
 import io.moirai.stream.Channel;
 import io.moirai.task.TaskHandle;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -62,6 +63,35 @@ public final class MoiraiReactor {
                 task.cancel();
             }
         });
+    }
+
+    /**
+     * A {@code Mono} as a task: subscribes to it now, and the handle completes with its value,
+     * {@code null} if it completes empty, or its error. Cancelling the handle disposes the
+     * subscription; a runtime shutdown cancels the handle and so disposes it too. No thread is held
+     * while the {@code Mono} is pending.
+     *
+     * @param moirai the runtime the handle belongs to
+     * @param mono the {@code Mono}, subscribed once
+     * @param <T> the value type
+     * @return the task's handle
+     * @throws NullPointerException if an argument is null
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down (then the
+     *     {@code Mono} is not subscribed)
+     */
+    public static <T> TaskHandle<T> toTask(Moirai moirai, Mono<T> mono) {
+        Objects.requireNonNull(moirai, "moirai");
+        Objects.requireNonNull(mono, "mono");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        TaskHandle<T> task = moirai.fromCompletionStage(result);
+        Disposable subscription = mono.subscribe(result::complete, result::completeExceptionally,
+                () -> result.complete(null));
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                subscription.dispose();
+            }
+        });
+        return task;
     }
 
     /**

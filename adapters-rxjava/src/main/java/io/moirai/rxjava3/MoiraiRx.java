@@ -17,7 +17,9 @@ import io.reactivex.rxjava3.disposables.Disposable;
 import io.reactivex.rxjava3.plugins.RxJavaPlugins;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.reactivestreams.Publisher;
 
@@ -145,6 +147,71 @@ public final class MoiraiRx {
      */
     public static Completable toCompletable(TaskHandle<?> task) {
         return new TaskMaybe<>(Objects.requireNonNull(task, "task is null")).ignoreElement();
+    }
+
+    /**
+     * A {@link Single} as a task: subscribes to it now; the handle completes with its value or its
+     * error. Disposal and cancellation as {@link #toTask(Moirai, Completable)} describes.
+     *
+     * @param moirai the runtime the handle belongs to
+     * @param single the single, subscribed once
+     * @param <T> the value type
+     * @return the task's handle
+     * @throws NullPointerException if an argument is null
+     * @throws RejectedExecutionException if the runtime is shut down (then nothing is subscribed)
+     */
+    public static <T> TaskHandle<T> toTask(Moirai moirai, Single<T> single) {
+        Objects.requireNonNull(single, "single is null");
+        return adopt(moirai, result -> single.subscribe(result::complete, result::completeExceptionally));
+    }
+
+    /**
+     * A {@link Maybe} as a task: subscribes to it now; the handle completes with its value,
+     * {@code null} if it completes empty, or its error. Disposal and cancellation as
+     * {@link #toTask(Moirai, Completable)} describes.
+     *
+     * @param moirai the runtime the handle belongs to
+     * @param maybe the maybe, subscribed once
+     * @param <T> the value type
+     * @return the task's handle
+     * @throws NullPointerException if an argument is null
+     * @throws RejectedExecutionException if the runtime is shut down (then nothing is subscribed)
+     */
+    public static <T> TaskHandle<T> toTask(Moirai moirai, Maybe<T> maybe) {
+        Objects.requireNonNull(maybe, "maybe is null");
+        return adopt(moirai, result -> maybe.subscribe(result::complete, result::completeExceptionally,
+                () -> result.complete(null)));
+    }
+
+    /**
+     * A {@link Completable} as a task: subscribes to it now; the handle completes with {@code null}
+     * or its error. Cancelling the handle disposes the subscription; a runtime shutdown cancels the
+     * handle and so disposes it too. No thread is held while it is pending.
+     *
+     * @param moirai the runtime the handle belongs to
+     * @param completable the completable, subscribed once
+     * @return the task's handle
+     * @throws NullPointerException if an argument is null
+     * @throws RejectedExecutionException if the runtime is shut down (then nothing is subscribed)
+     */
+    public static TaskHandle<Void> toTask(Moirai moirai, Completable completable) {
+        Objects.requireNonNull(completable, "completable is null");
+        return adopt(moirai, result -> completable.subscribe(() -> result.complete(null),
+                result::completeExceptionally));
+    }
+
+    /** Adopts a future that {@code subscribe} completes; cancelling the handle disposes the subscription. */
+    private static <T> TaskHandle<T> adopt(Moirai moirai, Function<CompletableFuture<T>, Disposable> subscribe) {
+        Objects.requireNonNull(moirai, "moirai is null");
+        CompletableFuture<T> result = new CompletableFuture<>();
+        TaskHandle<T> task = moirai.fromCompletionStage(result);
+        Disposable subscription = subscribe.apply(result);
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                subscription.dispose();
+            }
+        });
+        return task;
     }
 
     /**

@@ -55,13 +55,15 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     /**
-     * Connects without blocking the caller.
+     * Connects without blocking the caller. An {@linkplain InetSocketAddress#isUnresolved() unresolved}
+     * address is looked up first, on the blocking pool (a name lookup blocks).
      *
      * @param moirai the runtime whose I/O thread serves the connection
      * @param address the peer
      * @return a handle that completes with the connection once it is established; fails with
-     *     {@link java.net.ConnectException} if the peer refuses, or another {@code IOException};
-     *     cancelling it abandons the attempt and closes the socket
+     *     {@link java.net.ConnectException} if the peer refuses, a {@link java.net.UnknownHostException}
+     *     naming the host if it cannot be resolved, or another {@code IOException}; cancelling it
+     *     abandons the attempt (the lookup or the connect) and closes the socket
      * @throws NullPointerException if an argument is null
      * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
      */
@@ -69,6 +71,38 @@ public final class TcpConnection implements AutoCloseable {
         Objects.requireNonNull(moirai, "moirai");
         Objects.requireNonNull(address, "address");
         return ConnectTask.start(RuntimeAccess.of(moirai), address, TcpConnection::new);
+    }
+
+    /**
+     * Connects to {@code host:port} without blocking the caller: the name is looked up on the blocking
+     * pool, then connected as {@link #connect(Moirai, InetSocketAddress)} does.
+     * {@code TcpConnection.connect(moirai, "localhost", 8080)}.
+     *
+     * @param moirai the runtime whose I/O thread serves the connection
+     * @param host a host name or an address literal
+     * @param port the port, 0 to 65535
+     * @return a handle as {@link #connect(Moirai, InetSocketAddress)} returns; an unknown host fails it
+     *     with an {@link java.net.UnknownHostException} whose message names the host
+     * @throws NullPointerException if {@code moirai} or {@code host} is null
+     * @throws IllegalArgumentException if {@code port} is out of range (the message names the value)
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
+     */
+    public static TaskHandle<TcpConnection> connect(Moirai moirai, String host, int port) {
+        Objects.requireNonNull(moirai, "moirai");
+        Objects.requireNonNull(host, "host");
+        return connect(moirai, InetSocketAddress.createUnresolved(host, requirePort(port)));
+    }
+
+    /**
+     * @param port a port number
+     * @return it, if it is between 0 and 65535
+     * @throws IllegalArgumentException naming the value otherwise
+     */
+    static int requirePort(int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        return port;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.moirai.net;
 import io.moirai.Moirai;
 import io.moirai.internal.net.ListenerCore;
 import io.moirai.internal.runtime.RuntimeAccess;
+import io.moirai.task.TaskHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -22,7 +23,9 @@ import org.reactivestreams.Publisher;
  *
  * <p><b>Closing.</b> {@link #close()} stops accepting and closes the socket; the subscriber then
  * receives {@code onComplete}. Connections accepted earlier stay open. A runtime shutdown closes the
- * listener and ends its subscriber with {@code onError(CancellationException)}.
+ * listener and ends its subscriber with {@code onError(CancellationException)}. {@link #onClose()} is
+ * the handle of that end, which a server's {@code main} waits on (the runtime's threads are daemon
+ * threads and do not keep the JVM alive).
  */
 public final class TcpListener implements AutoCloseable {
 
@@ -47,6 +50,36 @@ public final class TcpListener implements AutoCloseable {
         Objects.requireNonNull(moirai, "moirai");
         Objects.requireNonNull(address, "address");
         return new TcpListener(ListenerCore.bind(RuntimeAccess.of(moirai), address, TcpConnection::new));
+    }
+
+    /**
+     * Binds a listening socket on every local address at {@code port}: {@code TcpListener.bind(moirai,
+     * 8080)}. See {@link #bind(Moirai, InetSocketAddress)}.
+     *
+     * @param moirai the runtime whose I/O threads serve the listener and its connections
+     * @param port the port, 0 to 65535; 0 picks a free port (see {@link #localAddress()})
+     * @return the bound listener
+     * @throws IOException if the port cannot be bound; the message names the address
+     * @throws NullPointerException if {@code moirai} is null
+     * @throws IllegalArgumentException if {@code port} is out of range (the message names the value)
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime is shut down
+     */
+    public static TcpListener bind(Moirai moirai, int port) throws IOException {
+        Objects.requireNonNull(moirai, "moirai");
+        return bind(moirai, new InetSocketAddress(TcpConnection.requirePort(port)));
+    }
+
+    /**
+     * A handle that completes when the listener is closed: with {@code null} after {@link #close()},
+     * cancelled when the runtime shuts down, failed if its I/O thread died. A server's {@code main}
+     * waits on it, since the runtime's daemon threads do not keep the JVM alive:
+     * {@code listener.onClose().join()}. Cancelling the handle only cancels that handle; the listener
+     * stays open. Every call returns the same handle.
+     *
+     * @return the listener's end
+     */
+    public TaskHandle<Void> onClose() {
+        return core.onClose();
     }
 
     /** @return the address the listener is bound to (with the actual port when bound to port 0) */

@@ -4,6 +4,9 @@ import io.moirai.Moirai;
 import io.moirai.internal.runtime.RuntimeAccess;
 import io.moirai.internal.stream.IterablePublisher;
 import io.moirai.internal.stream.ParallelMapPublisher;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -36,6 +39,51 @@ public final class Streams {
         Objects.requireNonNull(moirai, "moirai");
         Objects.requireNonNull(items, "items");
         return new IterablePublisher<>(RuntimeAccess.of(moirai), items);
+    }
+
+    /**
+     * A few items, as a cold publisher: {@code Streams.of(moirai, "a", "b")}. Emitted as
+     * {@link #fromIterable} emits them.
+     *
+     * @param moirai the runtime whose workers emit
+     * @param items the items (copied; none may be null, §2.13)
+     * @param <T> the item type
+     * @return a cold publisher of the items, in order
+     * @throws NullPointerException if {@code moirai}, {@code items} or one of the items is null
+     */
+    @SafeVarargs
+    public static <T> Publisher<T> of(Moirai moirai, T... items) {
+        Objects.requireNonNull(items, "items");
+        return fromIterable(moirai, List.of(items));
+    }
+
+    /**
+     * The bytes of an array as a one-buffer stream, for example the output of a connection:
+     * {@code conn.outbound(Streams.bytes(moirai, payload))}. The array is copied now; each subscriber
+     * gets a buffer of its own over that copy, so writing it (which moves its position) never affects
+     * another subscriber.
+     *
+     * @param moirai the runtime whose workers emit
+     * @param bytes the bytes (copied)
+     * @return a cold publisher of one read-only buffer
+     * @throws NullPointerException if an argument is null
+     */
+    public static Publisher<ByteBuffer> bytes(Moirai moirai, byte[] bytes) {
+        byte[] copy = Objects.requireNonNull(bytes, "bytes").clone();
+        return fromIterable(moirai, () -> List.of(ByteBuffer.wrap(copy).asReadOnlyBuffer()).iterator());
+    }
+
+    /**
+     * The UTF-8 bytes of a string as a one-buffer stream: {@code conn.outbound(Streams.bytes(moirai,
+     * "hello\n"))}. See {@link #bytes(Moirai, byte[])}.
+     *
+     * @param moirai the runtime whose workers emit
+     * @param text the text, encoded as UTF-8
+     * @return a cold publisher of one read-only buffer
+     * @throws NullPointerException if an argument is null
+     */
+    public static Publisher<ByteBuffer> bytes(Moirai moirai, String text) {
+        return bytes(moirai, Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -60,6 +60,28 @@ public interface TaskHandle<T> extends Publisher<T> {
      */
     Optional<TaskResult<T>> tryJoin();
 
+    /**
+     * Waits at most {@code timeout} for the task and returns its outcome, without throwing for a
+     * failure, a cancellation or a timeout: the unchecked twin of {@link #join(Duration)}, usable
+     * inside a lambda. Like {@link #join()}, it is not interruptible (an interrupt is kept for the
+     * caller).
+     *
+     * @param timeout how long to wait; zero polls once
+     * @return the outcome, or empty if the task did not finish in time (it keeps running)
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    default Optional<TaskResult<T>> tryJoin(Duration timeout) {
+        try {
+            join(timeout);
+        } catch (TimeoutException notYet) {
+            return Optional.empty();
+        } catch (TaskFailedException | CancellationException finished) {
+            // the outcome is read below
+        }
+        return tryJoin();
+    }
+
     /** @return {@code true} once the task has succeeded, failed or been cancelled */
     boolean isFinished();
 

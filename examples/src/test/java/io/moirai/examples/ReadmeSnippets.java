@@ -10,6 +10,7 @@ import io.moirai.rxjava3.MoiraiRx;
 import io.moirai.stream.Channel;
 import io.moirai.stream.Streams;
 import io.moirai.task.TaskHandle;
+import io.moirai.task.TaskResult;
 import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Maybe;
@@ -23,6 +24,8 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import reactor.core.publisher.Flux;
@@ -84,6 +87,20 @@ try (TcpListener listener = TcpListener.bind(moirai, new InetSocketAddress("127.
     client.outbound(requests);                          // writes in order, FIN when requests completes
     client.inbound().subscribe(responses);              // reads only while responses has demand
 }
+    }
+
+    void conveniences(Moirai moirai, CompletableFuture<String> future) throws IOException {
+        // README: "Small conveniences and a server's main"
+TaskHandle<Void> logged = moirai.spawn(() -> System.out.println("hello"));     // a Runnable: null result
+TaskHandle<String> adopted = moirai.fromCompletionStage(future);              // cancelling it cancels the future
+TaskHandle<String> fromMono = MoiraiReactor.toTask(moirai, Mono.just("r"));    // MoiraiRx.toTask: Single, Maybe, Completable
+Optional<TaskResult<String>> outcome = adopted.tryJoin(Duration.ofSeconds(1)); // empty on timeout; no checked exception
+Publisher<ByteBuffer> hello = Streams.bytes(moirai, "hello\n");               // Streams.of(moirai, a, b, c) for items
+TaskHandle<TcpConnection> conn = TcpConnection.connect(moirai, "localhost", 8080); // name looked up off the caller
+
+TcpListener listener = TcpListener.bind(moirai, 8080);                       // every local address
+listener.connections().subscribe(echoServer);
+listener.onClose().join();     // a server's main waits: the runtime's threads are daemon threads
     }
 
     void streams(Moirai moirai) {

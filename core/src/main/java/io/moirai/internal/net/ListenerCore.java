@@ -7,7 +7,9 @@ import io.moirai.internal.io.IoHandler;
 import io.moirai.internal.io.LoopSubscription;
 import io.moirai.internal.runtime.RuntimeCore;
 import io.moirai.internal.scheduler.ComputeScheduler;
+import io.moirai.internal.task.PromiseTask;
 import io.moirai.internal.util.VarHandles;
+import io.moirai.task.TaskHandle;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -18,6 +20,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,8 @@ public final class ListenerCore<C> extends IoHandler {
     /** Null while open; set once (CAS) to {@code CLOSED_NORMALLY} or the error the subscriber gets. */
     private volatile Object closeState;
     private volatile Accepts accepts;
+    /** The public end of the listener: resolved once it is closed ({@code TcpListener.onClose()}). */
+    private final PromiseTask<Void> closed;
     /** Completes once the listening socket is really closed (its key flushed from the selector). */
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
@@ -76,6 +81,12 @@ public final class ListenerCore<C> extends IoHandler {
         this.wrap = wrap;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.backoff = new AcceptBackoff(scheduler, driver, () -> requestUpdate(ACCEPT));
+        this.closed = new PromiseTask<>(scheduler, () -> { }); // cancelling it only ends the handle
+    }
+
+    /** @return the handle resolved once the listener is closed. Any thread. */
+    public TaskHandle<Void> onClose() {
+        return closed;
     }
 
     /**
@@ -177,6 +188,11 @@ public final class ListenerCore<C> extends IoHandler {
             channel.close();
         } catch (IOException e) {
             driver.dropped().report(e);
+        }
+        if (cause instanceof CancellationException) {
+            this.closed.cancel(); // the runtime shut down
+        } else {
+            this.closed.resolve(null, cause);
         }
         requestUpdate(CLOSE);
     }

@@ -116,6 +116,14 @@ public final class RuntimeCore {
         return task;
     }
 
+    /** Adopts a running stage as an async task. */
+    public <T> TaskHandle<T> adopt(CompletionStage<? extends T> stage) {
+        ensureOpen();
+        AsyncTask<T> task = AsyncTask.adopting(scheduler, async, stage);
+        scheduler.submit(task);
+        return task;
+    }
+
     /** Completes after a delay. */
     public TaskHandle<Void> delay(Duration delay) {
         return schedule(delay, null);

@@ -39,6 +39,32 @@ public final class AsyncTask<T> extends TaskCore<T> {
         this.supplier = supplier;
     }
 
+    /**
+     * A task that adopts a stage already running ({@code fromCompletionStage}): its future is known
+     * before the task runs, so a cancel (or a shutdown) that comes first still cancels it.
+     *
+     * @param scheduler the runtime's compute scheduler
+     * @param registry where pending async tasks are tracked for shutdown
+     * @param stage the running stage
+     * @param <T> the result type
+     * @return the task, to submit
+     */
+    public static <T> AsyncTask<T> adopting(ComputeScheduler scheduler, AsyncRegistry registry,
+            CompletionStage<? extends T> stage) {
+        AsyncTask<T> task = new AsyncTask<>(scheduler, registry, () -> stage);
+        task.stageFuture = futureOf(stage);
+        return task;
+    }
+
+    /** @return the stage's future, or null for a stage that has none (it cannot be cancelled) */
+    private static CompletableFuture<?> futureOf(CompletionStage<?> stage) {
+        try {
+            return stage.toCompletableFuture();
+        } catch (UnsupportedOperationException notConvertible) {
+            return null;
+        }
+    }
+
     @Override
     public void run() {
         if (!claim()) {
@@ -58,13 +84,7 @@ public final class AsyncTask<T> extends TaskCore<T> {
             return;
         }
         boolean open = registry.add(this);
-        CompletableFuture<?> future = null;
-        try {
-            future = stage.toCompletableFuture();
-        } catch (UnsupportedOperationException notConvertible) {
-            // a stage without a future: it cannot be cancelled, only abandoned
-        }
-        stageFuture = future;
+        stageFuture = futureOf(stage); // null: a stage without a future cannot be cancelled, only abandoned
         if (!open) {
             cancel(); // the runtime shut down meanwhile
         }
