@@ -69,6 +69,7 @@ final class ModuleEncapsulationTest {
                         held.add(m.spawn(() -> 1));
                         held.add(m.spawnBlocking(() -> 2));
                         held.add(m.spawnAsync(CompletableFuture::new));
+                        held.add(m.fromCompletionStage(new CompletableFuture<>()));
                         held.add(m.delay(Duration.ofHours(1)));
                         held.add(m.schedule(Duration.ofHours(1), () -> 3));
                         held.add(full.send("waits"));
@@ -111,7 +112,8 @@ final class ModuleEncapsulationTest {
                     for (Method method : o.getClass().getMethods()) {
                         Class<?> owner = method.getDeclaringClass();
                         if (!owner.getModule().isExported(owner.getPackageName())) {
-                            if (method.canAccess(o) || method.trySetAccessible()) {
+                            Object target = java.lang.reflect.Modifier.isStatic(method.getModifiers()) ? null : o;
+                            if (method.canAccess(target) || method.trySetAccessible()) {
                                 found.add(what + ": " + owner.getName() + "." + method.getName() + " is reachable");
                             }
                         }
