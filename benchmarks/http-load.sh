@@ -13,7 +13,7 @@
 #     the rounds' p50/p90/p99 latencies, and Moirai / reactor-netty on the median requests/s; per server,
 #     its heap in use after a full GC (jcmd) and its RSS once the load is over.
 #
-# Fairness (../shared/BENCHMARKING.md beside the checkout):
+# Fairness (benchmarks/METHOD.md):
 #   - Same JVM flags for both: -Xms1g -Xmx1g (override with JVM_FLAGS=...), same JDK, same machine,
 #     same wrk settings, loopback only.
 #   - Threads. Moirai's `http-server` runs on a default runtime: 1 I/O thread and one compute worker per
@@ -96,7 +96,7 @@ while [[ $# -gt 0 ]]; do
 done
 WARMUP="${WARMUP:-$DURATION}"
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "http-load.sh: --rounds must be a positive integer" >&2; exit 2; }
-[[ "$ROUNDS" -ge 3 ]] || echo "http-load.sh: note: fewer than 3 rounds is not a figure (BENCHMARKING.md)" >&2
+[[ "$ROUNDS" -ge 3 ]] || echo "http-load.sh: note: fewer than 3 rounds is not a figure (METHOD.md)" >&2
 
 log() { echo "[http-load] $*" >&2; }
 

@@ -5,7 +5,7 @@
 # What runs, in order:
 #   1. the build: mvn -B -q -DskipTests package at the root (skip with --no-build);
 #   2. every JMH suite, one JMH invocation per suite (Moirai and all its peers in that invocation,
-#      as BENCHMARKING.md asks): TaskRoundTrip, FanOut, TcpEcho, TcpPingPong, Timer, ChannelHandoff,
+#      as METHOD.md asks): TaskRoundTrip, FanOut, TcpEcho, TcpPingPong, Timer, ChannelHandoff,
 #      ParallelMap, ReactorScheduler, RxScheduler; progress is printed per suite (which one, how
 #      many left, time so far) and JMH prints its own progress and ETA;
 #   3. io.moirai.benchmarks.beyond.BeyondJmh in a JVM of its own (-Xms4g -Xmx4g): idle CPU of a
@@ -109,7 +109,7 @@ case "$MODE" in
         # rows no comparison of the report reads: extra rows, the commonPool and fused variants
         EXCLUDE='completableFutureCommonPool|BinarySplit|RangeFused|rxjavaUnicastProcessor|submissionPublisherForkJoin|moiraiTrySendSpin|fireMoiraiDelay|reactorParallelUnordered|parallelStream|OnExecutor$|SmallBufferExecutor$|flatMapSingleExecutor$'
         BEYOND_ARGS=(--rounds 3 --windows 1)
-        NOTES=(--note "Quick run (--quick): 1 fork, 3 x 1 s warm-up and 3 x 1 s measurement per row, only the rows the table compares, BeyondJmh with 3 rounds and one idle window. It shows where each comparison stands; it is not a figure: BENCHMARKING.md asks for the median of at least 3 forks with enough warm-up (run benchmarks/run.sh without --quick).")
+        NOTES=(--note "Quick run (--quick): 1 fork, 3 x 1 s warm-up and 3 x 1 s measurement per row, only the rows the table compares, BeyondJmh with 3 rounds and one idle window. It shows where each comparison stands; it is not a figure: METHOD.md asks for the median of at least 3 forks with enough warm-up (run benchmarks/run.sh without --quick).")
         ;;
     smoke)
         JMH_OPTS=(-f 1 -wi 1 -w 1 -i 1 -r 1)

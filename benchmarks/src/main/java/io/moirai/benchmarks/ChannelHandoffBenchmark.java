@@ -118,12 +118,12 @@ import reactor.util.concurrent.Queues;
  *       which each library takes as its own kind of subscriber, so it passes items without a
  *       {@code StrictSubscriber}: what a Reactor or RxJava user of the adapters writes.
  *   <li>{@link #reactorRange}: {@code Flux.range(..).hide().publishOn(scheduler, 256)}, as
- *       BENCHMARKING.md prescribes.
+ *       METHOD.md prescribes.
  *   <li>{@link #rxjavaRange}: {@code Flowable.range(..).hide().observeOn(computation(), false, 256)}.
  *   <li>{@link #reactorRangeFused}, {@link #rxjavaRangeFused}: <b>extra rows, fused</b>: the same
  *       without {@code hide()}. The range fuses synchronously into {@code publishOn}/{@code observeOn}
  *       and is iterated on the consumer thread: no item crosses threads, so these are not handoffs and
- *       not references (BENCHMARKING.md measured 550-610 M items/s for them).
+ *       not references (the reference figures in METHOD.md give 550-610 M items/s for them).
  * </ul>
  *
  * <p><b>Fairness.</b> {@code n} is the {@code workers} parameter ({@code auto} =
@@ -146,7 +146,7 @@ import reactor.util.concurrent.Queues;
  * {@link #moiraiTrySend} at least 1.2x the best of {@link #reactorSink},
  * {@link #reactorSinkAsyncFused} and {@link #rxjavaProcessor}, and at least 3x
  * {@link #submissionPublisher}; {@link #moiraiFluxRange} at least 1.2x the best of
- * {@link #reactorRange} and {@link #rxjavaRange}. BENCHMARKING.md measured 99 (Reactor) and 92
+ * {@link #reactorRange} and {@link #rxjavaRange}. the reference figures in METHOD.md give 99 (Reactor) and 92
  * (RxJava) M items/s for the hidden range rows and 13-14 M items/s for {@code SubmissionPublisher}
  * on this kind of machine.
  */

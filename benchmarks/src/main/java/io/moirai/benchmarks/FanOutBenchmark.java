@@ -70,7 +70,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same order. Pools are created once per trial and shut down after it; all rows run in one JMH
  * invocation with the same JVM flags. Warm-up is 10 x 1 s rather than 5: the Moirai rows were still
  * rising at the fifth warm-up iteration in trial runs ({@link #moiraiBinarySplit} most), and a row
- * that is not at steady state is not a figure (BENCHMARKING.md).
+ * that is not at steady state is not a figure (METHOD.md).
  *
  * <p><b>Target.</b> {@link #moirai} at least 1.25x the subtasks per second of {@link #forkJoinFlat},
  * median of at least three forks, on the same run.

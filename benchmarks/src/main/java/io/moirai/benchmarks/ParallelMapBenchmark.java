@@ -46,7 +46,7 @@ import reactor.core.scheduler.Schedulers;
  * {@code mapperRounds} rounds of a serial multiply-add-xorshift chain seeded with the item (each
  * round depends on the previous one, so the JIT can neither vectorize nor skip it) and returns the
  * result as a boxed {@code Long}; the default number of rounds was calibrated on this machine so that
- * the {@link #sequential} row maps about 0.95-1 M items/s, i.e. about 1 µs per item (BENCHMARKING.md's
+ * the {@link #sequential} row maps about 0.95-1 M items/s, i.e. about 1 µs per item (METHOD.md's
  * reference figure for the 1 µs mapper). The {@code sequential} row's score is the mapper's cost:
  * check it before comparing runs made on other machines.
  *
@@ -97,7 +97,7 @@ import reactor.core.scheduler.Schedulers;
  * {@code CoreSubscriber} and RxJava's {@code FlowableSubscriber}, so neither library wraps it in a
  * per-item serializing {@code StrictSubscriber}. Pools are made once per trial, each peer's only in its
  * own rows' forks; all rows run in one JMH invocation with the same JVM flags. One invocation takes
- * 0.5-4 s, so an iteration of 1 s is one to two invocations; warm-up is 10 x 1 s as BENCHMARKING.md
+ * 0.5-4 s, so an iteration of 1 s is one to two invocations; warm-up is 10 x 1 s as METHOD.md
  * asks for operations of this size: check that the last measurement iterations are no longer rising.
  *
  * <p><b>Targets</b> (issue 4), medians of at least three forks on the same run: {@link #moirai} at
@@ -105,8 +105,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link #rxjavaPerItem}, {@link #rxjavaBatched}) and at least 1.8x {@link #moiraiParallelism1} on 2
  * cores. Where 1.2x the best peer exceeds the machine (a peer already near 2x {@link #sequential} on
  * 2 cores), the target becomes: within 5% of the physical limit (2x {@link #sequential}) and at least
- * 1.0x the best peer; report the limit beside the figure (BENCHMARKING.md). The parallel stream and
- * the unordered row are shown beside them. BENCHMARKING.md measured 0.95 (loop), 1.8-1.95 (batched
+ * 1.0x the best peer; report the limit beside the figure (METHOD.md). The parallel stream and
+ * the unordered row are shown beside them. the reference figures in METHOD.md give 0.95 (loop), 1.8-1.95 (batched
  * {@code flatMapSequential}), 1.8-1.9 (unordered {@code parallel().runOn()}), 0.25-1.0 (per-item) and
  * 1.9 (parallel stream) M items/s on this kind of machine.
  */

@@ -34,7 +34,7 @@ import reactor.core.scheduler.Schedulers;
  *       thread's {@code blockLast()}; one operation is one item ({@code @OperationsPerInvocation}), so
  *       the score in {@code ops/us} is millions of items per second crossing from the JMH thread to a
  *       scheduler thread. {@code hide()} keeps Reactor from fusing the range into {@code publishOn}
- *       (fused, no item crosses threads at all; see BENCHMARKING.md), so every row pays the handoff
+ *       (fused, no item crosses threads at all; see METHOD.md), so every row pays the handoff
  *       through {@code publishOn}'s queue (prefetch 256, the default).
  *   <li>{@code publishOnSmallBuffer*} (issue 13): the same with {@code publishOn(s, 16)}: a queue of 16,
  *       replenished 12 at a time, so the request-and-drain round that the default prefetch makes every

@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       on the JMH thread; one operation is one item ({@code @OperationsPerInvocation}), so the score in
  *       {@code ops/us} is millions of items per second. {@code hide()} keeps RxJava from fusing the
  *       range into {@code observeOn} (fused, the range is polled on the consumer thread and no item is
- *       queued; see BENCHMARKING.md), so every row pays {@code observeOn}'s queue (buffer 128, the
+ *       queued; see METHOD.md), so every row pays {@code observeOn}'s queue (buffer 128, the
  *       default) and its hand-off to the scheduler's worker. As in {@code ChannelHandoffBenchmark}'s
  *       source rows, only the first request (128) comes from the subscribing JMH thread; later requests
  *       come from the worker, so the rest of the range is emitted on the worker's thread and the row

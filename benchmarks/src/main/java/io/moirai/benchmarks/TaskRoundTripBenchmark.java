@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * enqueueing from an outside thread, waking a parked worker, running the task, completing the
  * handle/future and waking the blocked caller. Reported as average time per round trip in
  * microseconds; run with {@code -bm thrpt -tu s} for round trips per second, or {@code -bm sample}
- * to see the distribution (two-thread latencies on this machine are bimodal, see BENCHMARKING.md).
+ * to see the distribution (two-thread latencies on this machine are bimodal, see METHOD.md).
  *
  * <p><b>Rows.</b>
  * <ul>

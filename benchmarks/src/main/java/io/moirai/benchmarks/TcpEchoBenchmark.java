@@ -86,7 +86,7 @@ import reactor.netty.resources.LoopResources;
  * invocation with the same JVM flags; warm-up is 10 x 1 s because an invocation is 50-100 ms and the
  * JIT of the I/O paths takes several iterations.
  *
- * <p><b>Reference.</b> BENCHMARKING.md measured 0.85-1.46 GiB/s for reactor-netty and 0.97-1.54 GiB/s
+ * <p><b>Reference.</b> the reference figures in METHOD.md give 0.85-1.46 GiB/s for reactor-netty and 0.97-1.54 GiB/s
  * for blocking sockets on this kind of machine (870-1500 and 990-1580 in this table's MiB/s).
  */
 @BenchmarkMode(Mode.Throughput)

@@ -84,7 +84,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * thread. Each peer's state is set up only in its own rows' forks (the wheel's 1 ms tick keeps its
  * thread waking even when idle), and all rows run in one JMH invocation with the same JVM flags.
  *
- * <p><b>Reference.</b> BENCHMARKING.md measured about 55 ns per timer for {@code HashedWheelTimer} and
+ * <p><b>Reference.</b> the reference figures in METHOD.md give about 55 ns per timer for {@code HashedWheelTimer} and
  * 0.44-0.7 µs for {@code ScheduledThreadPoolExecutor} on this kind of machine; the wheel is the peer to
  * beat.
  */

@@ -128,7 +128,7 @@ record Comparison(String id, String measure, String unit, Better better, Row moi
 
         /**
          * Moirai / peer at least {@code ratio} against the strongest reference peer, unless that would
-         * ask for more than the machine allows (BENCHMARKING.md): the physical limit is
+         * ask for more than the machine allows (METHOD.md): the physical limit is
          * {@code cores x} the {@code limit} row's score (a single-threaded loop); when {@code ratio x}
          * the best peer exceeds it, the target becomes: Moirai within {@code 1 - shareOfLimit} of the
          * limit and at least {@code floorRatio} the best peer. Throughput rows only.

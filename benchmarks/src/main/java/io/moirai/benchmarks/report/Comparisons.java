@@ -23,14 +23,14 @@ import java.util.Map;
  *       optionally narrowed by parameters ({@code "ioThreads=1"}) and a secondary metric
  *       ({@code timer}). {@code ref(..)} marks a reference peer: the target is judged against the
  *       strongest reference (the lowest Moirai / peer ratio); {@code peer(..)} rows are shown for
- *       context only. The reference is the one each suite's javadoc and BENCHMARKING.md name (the
+ *       context only. The reference is the one each suite's javadoc and METHOD.md name (the
  *       peer's best idiomatic form, with the same thread count as Moirai).
  *   <li>{@code better}: {@link Better#HIGHER} for throughput, {@link Better#LOWER} for time, space
  *       or CPU per operation. Moirai / peer is reported so that higher is always better for Moirai:
  *       Moirai's score over the peer's for {@code HIGHER}, the peer's over Moirai's for {@code LOWER}.
  *       For JMH rows the mode decides when the two disagree (a suite run with {@code -bm thrpt}).
  *   <li>{@code target}: {@link AtLeast} a ratio against the best reference; {@link AtLeastWithinLimit}
- *       the same, capped by the machine's physical limit (BENCHMARKING.md); {@link AtMost} an absolute
+ *       the same, capped by the machine's physical limit (METHOD.md); {@link AtMost} an absolute
  *       bound on Moirai's figure; {@link Held} a load the measuring program held and checked;
  *       {@link #NONE} an informational line.
  *   <li>{@code source}: the issue that set the target.
@@ -144,7 +144,7 @@ final class Comparisons {
                             peer(row("parallel stream on ForkJoinPool(n)", "ParallelMapBenchmark.parallelStream")),
                             peer(row("Reactor parallel().runOn(), unordered", "ParallelMapBenchmark.reactorParallelUnordered")),
                             peer(SEQUENTIAL)),
-                    new AtLeastWithinLimit(1.2, SEQUENTIAL, 0.95, 1.0), "issue 4, BENCHMARKING.md"),
+                    new AtLeastWithinLimit(1.2, SEQUENTIAL, 0.95, 1.0), "issue 4, METHOD.md"),
             cmp("parallel map scaling", "Ordered parallel map as above: parallelism n against parallelism 1 (on 2 cores)",
                     "M items/s", HIGHER,
                     row("Streams.parallelMap, parallelism n", "ParallelMapBenchmark.moirai"),

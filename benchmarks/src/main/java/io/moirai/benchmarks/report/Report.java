@@ -248,7 +248,7 @@ public final class Report {
                 .filter(r -> r.forks() < 3 && !"capacity".equals(r.params().get("kind"))).count();
         if (fewForks > 0) {
             notes.add(fewForks + " of " + results.size() + " rows ran fewer than 3 forks (or rounds): they show that"
-                    + " everything runs, but a figure needs the median of at least 3 (BENCHMARKING.md).");
+                    + " everything runs, but a figure needs the median of at least 3 (METHOD.md).");
         }
         for (String n : notes) {
             md.append("> **Note:** ").append(n).append("\n>\n");

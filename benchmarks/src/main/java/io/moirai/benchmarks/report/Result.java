@@ -55,7 +55,7 @@ record Result(String benchmark, String mode, Map<String, String> params, int for
     record Metric(double score, double error, String unit, List<Double> forkMeans) {
 
         /**
-         * The figure the report quotes: the median of the fork means (BENCHMARKING.md asks for the
+         * The figure the report quotes: the median of the fork means (METHOD.md asks for the
          * median of at least three forks), or JMH's score when there is no raw data.
          */
         double figure() {
