@@ -304,20 +304,23 @@ final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>
     }
 
     /**
-     * Ends the stream: stops reading, drops what is held, tells the subscriber, then the owner (so the
-     * error is delivered before the connection's {@code onClose} completes).
+     * Ends the stream: stops reading, drops what is held, tells the subscriber and the owner. A
+     * refusal goes to the owner first, so its ERROR frame is written before RSocket hears of the
+     * error (RSocket may dispose the connection then, which would drop a frame still queued);
+     * anything else goes to the subscriber first, so it has the error before {@code onClose} completes.
      */
     private void end(CoreSubscriber<? super ByteBuf> a, Throwable cause, boolean refusal) {
         done = true;
         discard();
+        if (refusal) {
+            refused.accept((ConnectionErrorException) cause);
+        }
         try {
             a.onError(cause);
         } catch (Throwable t) { // §2.13
             Operators.onErrorDropped(t, a.currentContext());
         }
-        if (refusal) {
-            refused.accept((ConnectionErrorException) cause);
-        } else {
+        if (!refusal) {
             ended.accept(cause);
         }
     }
