@@ -33,7 +33,9 @@ import org.reactivestreams.Subscription;
  * the thread delivering the frames of one read ({@link #hold()} .. {@link #resume()}) the write waits
  * until that read's frames were handled (so every response they produced synchronously goes out in
  * one write), and on a Moirai compute worker it waits for a flush job queued behind the current one
- * (so a stream's whole turn of items goes out together). On any other thread it is written right away.
+ * (so a stream's whole turn of items goes out together); but once a write buffer's worth is queued
+ * the frames are written at once, so a long burst is written as it goes rather than piled up. On any
+ * other thread a frame is written right away.
  *
  * <p><b>The bound.</b> Bytes queued and not yet copied into a write (frames plus prefixes) are counted;
  * a frame that would take them above {@code maxQueuedBytes} is released and the connection fails
@@ -238,9 +240,16 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
 
     // ------------------------------------------------------------------ when to write
 
-    /** A frame was queued: write now, after the delivering thread's read, or after the worker's turn. */
+    /**
+     * A frame was queued: write now, after the delivering thread's read, or after the worker's turn;
+     * but once a write's worth is queued, now in any case, so a long burst does not pile up.
+     */
     private void signal() {
         Thread t = Thread.currentThread();
+        if ((long) QUEUED.getVolatile(this) >= WriteBuffers.BUFFER_SIZE) {
+            drain();
+            return;
+        }
         if (t == holder) {
             return; // resume() writes
         }

@@ -211,6 +211,22 @@ class OutboundFramesTest {
     }
 
     @Test
+    void aBurstLongerThanAWriteIsWrittenAsItGoesNotPiledUpUntilTheEnd() {
+        OutboundFrames out = outbound(1 << 20);
+        RecordingWriter writer = new RecordingWriter(true);
+        out.subscribe(writer);
+        out.hold();
+        for (int i = 0; i < 1000; i++) {
+            out.offer(1, frame(Frames.frame(200, i)));
+        }
+        assertThat(writer.writeSizes).as("writes during the burst").isNotEmpty();
+        assertThat(out.queuedBytes()).isLessThan(WriteBuffers.BUFFER_SIZE);
+        out.resume();
+        assertThat(writer.bytes()).hasSize(1000 * 203);
+        assertAllReleased();
+    }
+
+    @Test
     void framesSentWhileInboundFramesAreDeliveredWaitForTheEndOfThatDelivery() {
         OutboundFrames out = outbound(1 << 20);
         RecordingWriter writer = new RecordingWriter(true);
