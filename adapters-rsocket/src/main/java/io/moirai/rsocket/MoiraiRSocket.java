@@ -61,7 +61,7 @@ import java.util.Objects;
  * {@code Mono.fromDirect(task).doOnCancel(task::cancel)}: cancelling the subscription of a handle only
  * detaches that subscriber, so the {@code doOnCancel} is what makes a remote cancel cancel the task
  * (a blocking task is interrupted). Release each request {@code Payload} once read. The README's
- * "RSocket" section has the full recipe; {@code ServingMoiraiPublishersTest} runs it.
+ * "RSocket adapter" section has the full recipe; {@code ServingMoiraiPublishersTest} runs it.
  *
  * <p><b>Threads.</b> Every method here may be called from any thread. RSocket's handlers of incoming
  * frames (a {@code SocketAcceptor}, an {@code RSocket}'s {@code requestStream} ...) run on the
