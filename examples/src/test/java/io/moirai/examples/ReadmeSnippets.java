@@ -6,6 +6,7 @@ import io.moirai.Moirai;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.reactor.MoiraiReactor;
+import io.moirai.rsocket.MoiraiRSocket;
 import io.moirai.rxjava3.MoiraiRx;
 import io.moirai.stream.Channel;
 import io.moirai.stream.Streams;
@@ -15,6 +16,12 @@ import io.reactivex.rxjava3.core.Completable;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.Maybe;
 import io.reactivex.rxjava3.core.Single;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.SocketAcceptor;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.core.RSocketServer;
+import io.rsocket.util.DefaultPayload;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,6 +33,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongUnaryOperator;
+import java.util.stream.LongStream;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import reactor.core.publisher.Flux;
@@ -138,4 +147,75 @@ long even = Flowable.range(0, 1_000).observeOn(rxCpu).filter(i -> i % 2 == 0).co
         rxCpu.shutdown();
         return even;
     }
+
+    List<String> rsocket(Moirai moirai) {
+        // README: "RSocket adapter"
+MoiraiRSocket.Server server = RSocketServer.create(SocketAcceptor.forRequestStream(request ->
+                Flux.from(Streams.fromIterable(moirai, List.of("a", "b", "c"))).map(DefaultPayload::create)))
+        .bind(MoiraiRSocket.serverTransport(moirai, new InetSocketAddress("127.0.0.1", 0)))
+        .block();
+RSocket client = RSocketConnector.connectWith(MoiraiRSocket.clientTransport(moirai, server.address())).block();
+List<String> letters = client.requestStream(DefaultPayload.create("letters"))
+        .map(Payload::getDataUtf8).collectList().block();
+        client.dispose();
+        server.dispose();
+        return letters;
+    }
+
+    /** Runs the README's {@link SquareService} behind a server and asks it for a square and for a stream of squares. */
+    List<String> rsocketRecipe(Moirai moirai) {
+        MoiraiRSocket.Server server = RSocketServer.create(SocketAcceptor.with(new SquareService(moirai, n -> n * n)))
+                .bind(MoiraiRSocket.serverTransport(moirai, new InetSocketAddress("127.0.0.1", 0))).block();
+        RSocket client = RSocketConnector.connectWith(MoiraiRSocket.clientTransport(moirai, server.address())).block();
+        try {
+            String square = client.requestResponse(DefaultPayload.create("7")).map(Payload::getDataUtf8).block();
+            List<String> squares = client.requestStream(DefaultPayload.create("4")).map(Payload::getDataUtf8).collectList().block();
+            return List.of(square, String.join(",", squares));
+        } finally {
+            client.dispose();
+            server.dispose();
+        }
+    }
+
+    // README: "RSocket adapter", serving Moirai publishers
+final class SquareService implements RSocket {              // Moirai publishers as RSocket responses
+    private final Moirai moirai;
+    private final LongUnaryOperator slowSquare;              // blocking work, e.g. a database call
+
+    SquareService(Moirai moirai, LongUnaryOperator slowSquare) {
+        this.moirai = moirai;
+        this.slowSquare = slowSquare;
+    }
+
+    @Override
+    public Mono<Payload> requestResponse(Payload request) {   // a TaskHandle
+        long n = Long.parseLong(request.getDataUtf8());
+        request.release();
+        TaskHandle<Long> task = moirai.spawnBlocking(() -> slowSquare.applyAsLong(n));
+        return Mono.fromDirect(task).doOnCancel(task::cancel) // a remote cancel cancels (interrupts) the task
+                .map(square -> DefaultPayload.create(Long.toString(square)));
+    }
+
+    @Override
+    public Flux<Payload> requestStream(Payload request) {     // Streams.parallelMap: REQUEST_N is its demand
+        long count = Long.parseLong(request.getDataUtf8());
+        request.release();
+        Publisher<Long> squares = Streams.parallelMap(moirai,
+                Streams.fromIterable(moirai, () -> LongStream.range(0, count).iterator()), i -> i * i, 4);
+        return Flux.from(squares).map(square -> DefaultPayload.create(Long.toString(square)));
+    }
+
+    @Override
+    public Flux<Payload> requestChannel(Publisher<Payload> requests) { // a Channel, fed by the requests
+        Channel<String> replies = Channel.bounded(moirai, 64);
+        Flux.from(requests).map(p -> {
+            try {
+                return p.getDataUtf8().toUpperCase();
+            } finally {
+                p.release();
+            }
+        }).subscribe(replies.asSubscriber());                 // a cancelled receiver cancels the requests
+        return Flux.from(replies.receiver()).map(DefaultPayload::create);
+    }
+}
 }

@@ -47,6 +47,8 @@ class ReadmeSnippetsTest {
             assertThat(s.reactor(moirai)).hasSize(1_000).startsWith(0, 1, 4, 9);
             assertThat(s.rxjava(moirai)).isEqualTo(500L);
             s.streams(moirai);
+            assertThat(s.rsocket(moirai)).containsExactly("a", "b", "c");
+            assertThat(s.rsocketRecipe(moirai)).containsExactly("49", "0,1,4,9");
         }
     }
 }
