@@ -6,8 +6,8 @@
 #   1. the build: mvn -B -q -DskipTests package at the root (skip with --no-build);
 #   2. every JMH suite, one JMH invocation per suite (Moirai and all its peers in that invocation,
 #      as METHOD.md asks): TaskRoundTrip, FanOut, TcpEcho, TcpPingPong, Timer, ChannelHandoff,
-#      ParallelMap, ReactorScheduler, RxScheduler; progress is printed per suite (which one, how
-#      many left, time so far) and JMH prints its own progress and ETA;
+#      ParallelMap, ReactorScheduler, RxScheduler, RSocket; progress is printed per suite (which one,
+#      how many left, time so far) and JMH prints its own progress and ETA;
 #   3. io.moirai.benchmarks.beyond.BeyondJmh in a JVM of its own (-Xms4g -Xmx4g): idle CPU of a
 #      runtime holding 10,000 idle loopback connections and 100,000 pending 1 h timers, heap per
 #      pending delay / spawnAsync task against ScheduledThreadPoolExecutor, HashedWheelTimer and
@@ -26,9 +26,9 @@
 #
 # Modes:
 #   (default)  the suites' own settings: 3 forks, 5-10 warm-up and 5 measurement iterations per row,
-#              every row; about an hour and a quarter on 2 cores. The only mode whose numbers are figures.
+#              every row; about an hour and a half on 2 cores. The only mode whose numbers are figures.
 #   --quick    1 fork, 3 x 1 s warm-up, 3 x 1 s measurement, only the rows the report compares
-#              (extra rows left out); BeyondJmh with 3 rounds and one 10 s idle window; within 15
+#              (extra rows left out); BeyondJmh with 3 rounds and one 10 s idle window; about 15-17
 #              minutes on 2 cores. Shows where each comparison stands; not a figure.
 #   --smoke    proves the runner, the report and the chart work, in well under a minute: 3 rows of
 #              TaskRoundTrip with 1 fork x 1 x 1 s, BeyondJmh at small sizes. Its numbers mean nothing.
@@ -94,7 +94,8 @@ BENCH_JAR="benchmarks/target/benchmarks.jar"
 RESULTS="benchmarks/results"
 WORK="benchmarks/target/run-$NAME"
 ALL_SUITES=(TaskRoundTripBenchmark FanOutBenchmark TcpEchoBenchmark TcpPingPongBenchmark TimerBenchmark
-            ChannelHandoffBenchmark ParallelMapBenchmark ReactorSchedulerBenchmark RxSchedulerBenchmark)
+            ChannelHandoffBenchmark ParallelMapBenchmark ReactorSchedulerBenchmark RxSchedulerBenchmark
+            RSocketBenchmark)
 
 # ---------------------------------------------------------------- per mode
 NOTES=()
@@ -179,8 +180,8 @@ if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
 fi
 log "mode $MODE, ${#SUITES[@]} JMH suite(s), results named $NAME, commit $COMMIT, $(nproc) cores"
 case "$MODE" in
-    full) log "expect about an hour and a quarter for the suites (3 forks per row), then ~2 min for BeyondJmh" ;;
-    quick) log "expect 12-14 minutes in all (build included)" ;;
+    full) log "expect about an hour and a half for the suites (3 forks per row), then ~2 min for BeyondJmh" ;;
+    quick) log "expect 15-17 minutes in all (build included)" ;;
     smoke) log "expect well under a minute in all" ;;
 esac
 
