@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,18 +98,22 @@ class MainTest {
         Run unknown = run("frobnicate");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.err()).contains("frobnicate");
-        Run missingPort = run("echo-server");
-        assertThat(missingPort.status()).isEqualTo(2);
-        assertThat(missingPort.err()).contains("--port");
         Run badDuration = run("ticker", "--period", "soon");
         assertThat(badDuration.status()).isEqualTo(2);
         assertThat(badDuration.err()).contains("soon");
-        Run zero = run("pipeline", "--items", "0");
-        assertThat(zero.status()).isEqualTo(2);
-        assertThat(zero.err()).contains("--items must be at least 1, got 0");
-        Run badPort = run("http-server", "--port", "70000");
-        assertThat(badPort.status()).isEqualTo(2);
-        assertThat(badPort.err()).contains("70000");
+        // every flag's bad values: BadUsageTest
+    }
+
+    @Test
+    void thePortDefaultsToAnyFreePortWhichTheListeningLineAndThePortFileName(@TempDir Path dir) throws Exception {
+        Path portFile = dir.resolve("port");
+        Run r = run("echo-server", "--port-file", portFile.toString(), "--duration", "50ms");
+        assertThat(r.status()).as(r.err()).isZero();
+        Matcher listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(r.out());
+        assertThat(listening.find()).as(r.out()).isTrue();
+        int port = Integer.parseInt(listening.group(1));
+        assertThat(port).isPositive();
+        assertThat(Files.readString(portFile)).isEqualTo(Integer.toString(port));
     }
 
     @Test

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,8 +24,8 @@ public final class HttpServerCommand implements Callable<Integer> {
     @Mixin
     ServeOptions serve;
 
-    @Option(names = "--max-connections", defaultValue = "10000",
-            description = "Connections served at once; more are answered 503 and closed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", defaultValue = "10000", converter = Bounded.PositiveInt.class,
+            description = "Connections served at once, at least 1; more are answered 503 and closed (default: 10,000).")
     int maxConnections;
 
     @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
@@ -41,8 +40,8 @@ public final class HttpServerCommand implements Callable<Integer> {
             description = "Time the responses to one read may take to go out; a client that stops reading is closed (default: 30s).")
     Duration writeTimeout;
 
-    @Option(names = "--max-body", defaultValue = "1048576",
-            description = "Largest request body in bytes; larger ones are answered 413 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-body", defaultValue = "1048576", converter = Bounded.NonNegativeLong.class,
+            description = "Largest request body in bytes, at least 0; larger ones are answered 413 (default: 1,048,576).")
     long maxBody;
 
     @Spec
@@ -50,12 +49,6 @@ public final class HttpServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxConnections < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1, got " + maxConnections);
-        }
-        if (maxBody < 0) {
-            throw new ParameterException(spec.commandLine(), "--max-body must be at least 0, got " + maxBody);
-        }
         Limits limits = new Limits(maxConnections, headerTimeout, idleTimeout, writeTimeout, maxBody);
         PrintWriter out = spec.commandLine().getOut();
         long served;

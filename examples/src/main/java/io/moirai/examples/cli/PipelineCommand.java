@@ -10,7 +10,6 @@ import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,14 +21,16 @@ import picocli.CommandLine.Spec;
         description = "Maps N synthetic records with Streams.parallelMap and prints the throughput.")
 public final class PipelineCommand implements Callable<Integer> {
 
-    @Option(names = "--items", defaultValue = "1000000", description = "Records to map (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--items", defaultValue = "1000000", converter = Bounded.PositiveLong.class,
+            description = "Records to map, at least 1 (default: 1,000,000).")
     long items;
 
-    @Option(names = "--parallelism", description = "Mapper calls in flight (default: available processors).")
+    @Option(names = "--parallelism", converter = Bounded.Parallelism.class,
+            description = "Mapper calls in flight, 1 to 10,000 (default: available processors).")
     Integer parallelism;
 
-    @Option(names = "--rounds", defaultValue = "" + Work.DEFAULT_ROUNDS,
-            description = "Work per record, in mixing rounds (default: ${DEFAULT-VALUE}, about 1 µs).")
+    @Option(names = "--rounds", defaultValue = "" + Work.DEFAULT_ROUNDS, converter = Bounded.NonNegativeInt.class,
+            description = "Work per record, in mixing rounds, at least 0 (default: ${DEFAULT-VALUE}, about 1 µs).")
     int rounds;
 
     @Spec
@@ -38,15 +39,6 @@ public final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int p = parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism;
-        if (items < 1) {
-            throw new ParameterException(spec.commandLine(), "--items must be at least 1, got " + items);
-        }
-        if (p < 1) {
-            throw new ParameterException(spec.commandLine(), "--parallelism must be at least 1, got " + p);
-        }
-        if (rounds < 0) {
-            throw new ParameterException(spec.commandLine(), "--rounds must not be negative, got " + rounds);
-        }
         PrintWriter out = spec.commandLine().getOut();
         try (Moirai moirai = Moirai.builder().threadNamePrefix("pipeline").build()) {
             Result r = run(moirai, items, p, rounds, out, Progress.stdoutIsTerminal());

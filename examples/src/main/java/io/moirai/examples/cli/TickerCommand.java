@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
@@ -27,7 +26,8 @@ public final class TickerCommand implements Callable<Integer> {
             description = "Time between ticks (default: ${DEFAULT-VALUE}).")
     Duration period;
 
-    @Option(names = "--count", defaultValue = "10", description = "Ticks to receive (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", defaultValue = "10", converter = Bounded.PositiveInt.class,
+            description = "Ticks to receive, at least 1 (default: ${DEFAULT-VALUE}).")
     int count;
 
     @Option(names = "--work", converter = DurationConverter.class,
@@ -39,9 +39,6 @@ public final class TickerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (count < 1) {
-            throw new ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
-        }
         Duration perTick = work != null ? work : period.multipliedBy(5).dividedBy(2);
         PrintWriter out = spec.commandLine().getOut();
         try (Moirai moirai = Moirai.builder().threadNamePrefix("ticker").build()) {
@@ -77,10 +74,19 @@ public final class TickerCommand implements Callable<Integer> {
                             Thread.currentThread().interrupt();
                         }
                     })
-                    .blockLast(period.multipliedBy(count).plus(perTick.multipliedBy(count)).plusSeconds(10));
+                    .blockLast(bound(period, perTick, count));
         } finally {
             blocking.dispose();
         }
         return dropped[0];
+    }
+
+    /** How long {@code count} ticks may take at most (a safety net), at most {@code Long.MAX_VALUE} ns. */
+    private static Duration bound(Duration period, Duration perTick, int count) {
+        try {
+            return Duration.ofNanos(period.plus(perTick).multipliedBy(count).plusSeconds(10).toNanos());
+        } catch (ArithmeticException beyondNanos) {
+            return Duration.ofNanos(Long.MAX_VALUE);
+        }
     }
 }
