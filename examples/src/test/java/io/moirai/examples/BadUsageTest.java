@@ -35,13 +35,13 @@ class BadUsageTest {
             echo-server | --port            | 70000                | must be between 0 and 65535, got 70000
             http-server | --port            | http                 | 'http' is not a port number
             echo-server | --duration        | 0s                   | must be positive, got '0s'
-            echo-server | --duration        | 200000h              | must be at most 100,000h, got '200000h'
+            echo-server | --duration        | 200000h              | must be at most 100000h, got '200000h'
             http-server | --max-connections | 0                    | must be at least 1, got 0
             http-server | --max-connections | 3000000000           | must be at most 2,147,483,647, got 3000000000
             http-server | --max-body        | -1                   | must be at least 0, got -1
             http-server | --header-timeout  | 0ms                  | must be positive, got '0ms'
             http-server | --idle-timeout    | soon                 | 'soon' is not a duration
-            http-server | --write-timeout   | PT1000000H           | must be at most 100,000h, got 'PT1000000H'
+            http-server | --write-timeout   | PT1000000H           | must be at most 100000h, got 'PT1000000H'
             pipeline    | --items           | 0                    | must be at least 1, got 0
             pipeline    | --items           | 99999999999999999999 | must be at most 9,223,372,036,854,775,807
             pipeline    | --parallelism     | 0                    | must be between 1 and 10,000, got 0

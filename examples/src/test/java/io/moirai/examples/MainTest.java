@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -64,12 +65,19 @@ class MainTest {
             port = Integer.parseInt(Files.readString(portFile).trim());
         }
 
-        /** Interrupts the command (as Ctrl-C's shutdown would end it) and returns what it printed. */
-        @Override
-        public void close() throws Exception {
+        /** Interrupts the command and returns what it printed. */
+        Run stop() throws Exception {
             thread.interrupt();
             Run r = done.get(20, TimeUnit.SECONDS);
             assertThat(r.status()).as(r.err()).isZero();
+            return r;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (!done.isDone()) {
+                stop();
+            }
         }
     }
 
@@ -78,12 +86,42 @@ class MainTest {
         Run r = run("demo", "--quick");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.out())
-                .contains("sum of 0..999,999 in 100 subtasks = 499999500000")
+                .contains("sum of 0..999,999 in 100 subtasks = 499,999,500,000")
                 .contains("the sender was held back")
                 .contains("in order: yes")
                 .contains("dropped")
                 .contains("step")
                 .doesNotContain(" NO ");
+        // every step's line is "label: text", the labels padded to the widest ("pipeline"), the shared
+        // pipeline and ticker helpers' lines included
+        String steps = r.out().substring(r.out().indexOf('\n') + 1, r.out().indexOf("step "));
+        for (String line : steps.strip().split("\n")) {
+            assertThat(line).as(r.out()).matches("(tasks   |timer   |tcp     |pipeline|ticker  ): \\S.*");
+        }
+    }
+
+    @Test
+    void numbersAreGroupedAndDecimalsPointedWhateverTheDefaultLocale() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.GERMANY); // would print 12.345 and 0,12
+        try {
+            Run r = run("pipeline", "--items", "12345", "--parallelism", "2", "--rounds", "1");
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.out()).contains("pipeline: 100% (12,345 of 12,345)")
+                    .containsPattern("pipeline: 12,345 records, parallelism 2, \\d+\\.\\d\\ds, \\d+\\.\\d\\d M records/s");
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+
+    @Test
+    void aServerEchoesItsDurationAsWrittenAndCountsInItsSummary() {
+        Run r = run("echo-server", "--duration", "1500ms");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("echo-server: listening on 127\\.0\\.0\\.1:\\d+ for 1\\.5s\n")
+                .contains("echo-server: stopping\n")
+                .contains("echo-server: served 0 connections, echoed 0 bytes\n")
+                .doesNotContain("PT");
     }
 
     @Test
@@ -120,14 +158,17 @@ class MainTest {
     void pipelineMapsInOrderAndReportsThroughput() {
         Run r = run("pipeline", "--items", "100000", "--parallelism", "2", "--rounds", "10");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("pipeline: 100% (100000 of 100000)").contains("M records/s").contains("in order: yes");
+        assertThat(r.out()).contains("pipeline: 100% (100,000 of 100,000)")
+                .contains("pipeline: 100,000 records, parallelism 2,").contains("M records/s").contains("in order: yes");
     }
 
     @Test
     void tickerShowsDroppedTicks() {
         Run r = run("ticker", "--period", "10ms", "--count", "4", "--work", "35ms");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("ticker: tick 0").contains("received 4 ticks").containsPattern("[1-9]\\d* dropped");
+        // which tick comes first depends on when the consumer's thread starts (ticks before it are dropped too)
+        assertThat(r.out()).containsPattern("ticker: tick \\d+").contains("ticker: received 4 ticks, ")
+                .containsPattern("[1-9]\\d* dropped");
     }
 
     @Test
@@ -158,6 +199,9 @@ class MainTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(json.body()).isEqualTo("{\"message\":\"Hello, World!\"}");
             assertThat(json.headers().firstValue("content-type")).hasValue("application/json");
+            assertThat(server.stop().out()).containsPattern(
+                    "http-server: served \\d+ connections?, 2 requests, received [1-9][\\d,]* bytes, sent [1-9][\\d,]* bytes;"
+                            + " refused 0 connections at the limit; closed 0 by a timeout\n");
         }
     }
 }

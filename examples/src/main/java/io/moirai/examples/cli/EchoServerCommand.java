@@ -4,7 +4,6 @@ import io.moirai.Moirai;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.reactor.MoiraiReactor;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -22,6 +21,8 @@ import picocli.CommandLine.Spec;
         description = "TCP echo server: a Reactor pipeline over Moirai's TcpConnection.")
 public final class EchoServerCommand implements Callable<Integer> {
 
+    private static final String NAME = "echo-server";
+
     @Mixin
     ServeOptions serve;
 
@@ -30,7 +31,7 @@ public final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        Report report = new Report(spec.commandLine().getOut(), NAME);
         AtomicLong connections = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         try (Moirai moirai = serve.runtime("echo").build();
@@ -38,11 +39,11 @@ public final class EchoServerCommand implements Callable<Integer> {
             MoiraiReactor.toFlux(listener.connections()).subscribe(conn -> {
                 connections.incrementAndGet();
                 echo(conn, bytes);
-            }, error -> out.println("echo-server: accepting failed: " + error));
-            serve.serve("echo-server", listener.localAddress(), out);
+            }, error -> report.line(NAME, "accepting failed: %s", error));
+            serve.serve(report, NAME, listener.localAddress());
         }
-        out.println("echo-server: served " + connections.get() + " connection(s), echoed " + bytes.get() + " bytes");
-        out.flush();
+        report.line(NAME, "served %s, echoed %s", Report.count(connections.get(), "connection"),
+                Report.count(bytes.get(), "byte"));
         return 0;
     }
 

@@ -3,7 +3,6 @@ package io.moirai.examples.cli;
 import io.moirai.Moirai;
 import io.moirai.examples.http.HttpServer;
 import io.moirai.examples.http.Limits;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "http-server", mixinStandardHelpOptions = true,
         description = "HTTP/1.1 server for wrk: GET /plaintext and GET /json.")
 public final class HttpServerCommand implements Callable<Integer> {
+
+    private static final String NAME = "http-server";
 
     @Mixin
     ServeOptions serve;
@@ -50,20 +51,17 @@ public final class HttpServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Limits limits = new Limits(maxConnections, headerTimeout, idleTimeout, writeTimeout, maxBody);
-        PrintWriter out = spec.commandLine().getOut();
-        long served;
-        long refused;
-        long timedOut;
+        Report report = new Report(spec.commandLine().getOut(), NAME);
+        HttpServer stopped;
         try (Moirai moirai = serve.runtime("http").build();
                 HttpServer server = HttpServer.start(moirai, serve.address(), limits)) {
-            serve.serve("http-server", server.localAddress(), out);
-            served = server.requestsServed();
-            refused = server.connectionsRefused();
-            timedOut = server.connectionsTimedOut();
+            serve.serve(report, NAME, server.localAddress());
+            stopped = server;
         }
-        out.println("http-server: served " + served + " request(s); refused " + refused
-                + " connection(s) at the limit; closed " + timedOut + " by a timeout");
-        out.flush();
+        report.line(NAME, "served %s, %s, received %s, sent %s; refused %s at the limit; closed %s by a timeout",
+                Report.count(stopped.connectionsAccepted(), "connection"), Report.count(stopped.requestsServed(), "request"),
+                Report.count(stopped.bytesReceived(), "byte"), Report.count(stopped.bytesSent(), "byte"),
+                Report.count(stopped.connectionsRefused(), "connection"), Report.count(stopped.connectionsTimedOut()));
         return 0;
     }
 }

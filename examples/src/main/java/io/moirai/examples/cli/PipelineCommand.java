@@ -3,7 +3,6 @@ package io.moirai.examples.cli;
 import io.moirai.Moirai;
 import io.moirai.rxjava3.MoiraiRx;
 import io.moirai.stream.Streams;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -20,6 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = "Maps N synthetic records with Streams.parallelMap and prints the throughput.")
 public final class PipelineCommand implements Callable<Integer> {
+
+    private static final String NAME = "pipeline";
 
     @Option(names = "--items", defaultValue = "1000000", converter = Bounded.PositiveLong.class,
             description = "Records to map, at least 1 (default: 1,000,000).")
@@ -39,12 +40,11 @@ public final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int p = parallelism == null ? Runtime.getRuntime().availableProcessors() : parallelism;
-        PrintWriter out = spec.commandLine().getOut();
+        Report report = new Report(spec.commandLine().getOut(), NAME);
         try (Moirai moirai = Moirai.builder().threadNamePrefix("pipeline").build()) {
-            Result r = run(moirai, items, p, rounds, out, Progress.stdoutIsTerminal());
-            out.printf("pipeline: %,d records, parallelism %d, %.2f s, %.2f M records/s, in order: %s%n",
-                    items, p, r.seconds(), items / r.seconds() / 1e6, r.inOrder() ? "yes" : "NO");
-            out.flush();
+            Result r = run(moirai, items, p, rounds, report, NAME, Progress.stdoutIsTerminal());
+            report.line(NAME, "%s, parallelism %d, %.2fs, %.2f M records/s, in order: %s",
+                    Report.count(items, "record"), p, r.seconds(), items / r.seconds() / 1e6, r.inOrder() ? "yes" : "NO");
             return r.inOrder() ? 0 : 1;
         }
     }
@@ -52,9 +52,10 @@ public final class PipelineCommand implements Callable<Integer> {
     /** What a run measured. */
     record Result(double seconds, boolean inOrder) {}
 
-    /** Runs the pipeline on {@code moirai}, drawing progress on {@code out}. */
-    static Result run(Moirai moirai, long items, int parallelism, int rounds, PrintWriter out, boolean terminal) {
-        Progress progress = new Progress(out, "pipeline", items, terminal);
+    /** Runs the pipeline on {@code moirai}, drawing progress under {@code label}. */
+    static Result run(Moirai moirai, long items, int parallelism, int rounds, Report report, String label,
+            boolean terminal) {
+        Progress progress = new Progress(report, label, items, terminal);
         long[] expected = {0};
         boolean[] inOrder = {true};
         long step = Math.max(1, items / 200);

@@ -1,7 +1,7 @@
 package io.moirai.examples.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -63,20 +63,19 @@ public final class ServeOptions {
      * Writes the port file, announces the bound address, then waits for {@code --duration} or until
      * the thread is interrupted (Ctrl-C ends the JVM, whose shutdown closes the runtime).
      *
-     * @param what the server's name, for the message
+     * @param report where to print
+     * @param label the server's name, the lines' label
      * @param bound the bound address
-     * @param out where to print
      * @throws IOException if the port file cannot be written
      */
-    public void serve(String what, InetSocketAddress bound, PrintWriter out) throws IOException {
+    public void serve(Report report, String label, InetSocketAddress bound) throws IOException {
         if (portFile != null) { // first: a server that cannot write it never claims to listen
             Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
             Files.writeString(tmp, Integer.toString(bound.getPort()), StandardCharsets.US_ASCII);
             Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        out.println(what + " listening on " + bound.getHostString() + ":" + bound.getPort()
-                + (duration == null ? " (Ctrl-C to stop)" : " for " + duration));
-        out.flush();
+        report.line(label, "listening on %s%s", hostAndPort(host, bound.getPort()),
+                duration == null ? " (Ctrl-C to stop)" : " for " + Durations.format(duration));
         CountDownLatch never = new CountDownLatch(1);
         try {
             if (duration == null) {
@@ -87,7 +86,12 @@ public final class ServeOptions {
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
         }
-        out.println(what + " stopping");
-        out.flush();
+        report.line(label, "stopping");
+    }
+
+    /** @return {@code 127.0.0.1:8080}, {@code [::1]:8080}: the address as given (the bound socket may show the wildcard as IPv6) */
+    static String hostAndPort(InetAddress host, int port) {
+        String h = host.getHostAddress();
+        return (host instanceof Inet6Address ? "[" + h + "]" : h) + ":" + port;
     }
 }

@@ -2,7 +2,6 @@ package io.moirai.examples.cli;
 
 import io.moirai.Moirai;
 import io.moirai.reactor.MoiraiReactor;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +21,8 @@ import reactor.core.scheduler.Scheduler;
         description = "interval() through Reactor with a slow consumer, showing dropped ticks.")
 public final class TickerCommand implements Callable<Integer> {
 
+    private static final String NAME = "ticker";
+
     @Option(names = "--period", defaultValue = "100ms", converter = DurationConverter.class,
             description = "Time between ticks (default: ${DEFAULT-VALUE}).")
     Duration period;
@@ -40,21 +41,22 @@ public final class TickerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration perTick = work != null ? work : period.multipliedBy(5).dividedBy(2);
-        PrintWriter out = spec.commandLine().getOut();
+        Report report = new Report(spec.commandLine().getOut(), NAME);
         try (Moirai moirai = Moirai.builder().threadNamePrefix("ticker").build()) {
-            long dropped = run(moirai, period, count, perTick, out);
-            out.printf("ticker: received %d ticks, %d dropped while the consumer was busy%n", count, dropped);
-            out.flush();
+            long dropped = run(moirai, period, count, perTick, report, NAME);
+            report.line(NAME, "received %s, %s dropped while the consumer was busy",
+                    Report.count(count, "tick"), Report.count(dropped));
         }
         return 0;
     }
 
     /**
-     * Receives {@code count} ticks with a consumer that takes {@code perTick} for each.
+     * Receives {@code count} ticks with a consumer that takes {@code perTick} for each, printing each
+     * under {@code label}.
      *
      * @return how many ticks were dropped in between
      */
-    static long run(Moirai moirai, Duration period, int count, Duration perTick, PrintWriter out) {
+    static long run(Moirai moirai, Duration period, int count, Duration perTick, Report report, String label) {
         Scheduler blocking = MoiraiReactor.blockingScheduler(moirai);
         long[] last = {-1};
         long[] dropped = {0};
@@ -66,8 +68,7 @@ public final class TickerCommand implements Callable<Integer> {
                         long gap = tick - last[0] - 1;
                         dropped[0] += gap;
                         last[0] = tick;
-                        out.println("ticker: tick " + tick + (gap > 0 ? "  (" + gap + " dropped)" : ""));
-                        out.flush();
+                        report.line(label, "tick %s%s", Report.count(tick), gap > 0 ? " (" + Report.count(gap) + " dropped)" : "");
                         try {
                             Thread.sleep(perTick.toMillis());
                         } catch (InterruptedException e) {
