@@ -5,6 +5,7 @@ import io.moirai.examples.cli.EchoServerCommand;
 import io.moirai.examples.cli.HttpServerCommand;
 import io.moirai.examples.cli.PipelineCommand;
 import io.moirai.examples.cli.TickerCommand;
+import io.moirai.examples.cli.Version;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 success; 1 a step of the command failed; 2 bad usage (unknown command or option, a
  * bad value: the message says which, followed by the usage).
  */
-@Command(name = "moirai-examples", mixinStandardHelpOptions = true, version = "Moirai examples 0.1.0",
+@Command(name = "moirai-examples", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Runnable examples of the Moirai runtime. Without a command, runs the demo tour.",
         subcommands = {DemoCommand.class, EchoServerCommand.class, HttpServerCommand.class,
                 PipelineCommand.class, TickerCommand.class, CommandLine.HelpCommand.class})

@@ -155,6 +155,20 @@ class MainTest {
     }
 
     @Test
+    void versionIsTheProjectsOnEveryCommand() throws Exception {
+        // the parent pom's own <version>, right after its artifactId
+        Matcher m = Pattern.compile("<artifactId>moirai-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("..", "pom.xml")));
+        assertThat(m.find()).isTrue();
+        String expected = "Moirai examples " + m.group(1) + "\n";
+        for (String[] args : new String[][] {{"--version"}, {"-V"}, {"echo-server", "--version"}, {"ticker", "-V"}}) {
+            Run r = run(args);
+            assertThat(r.status()).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith(expected).contains("Java " + System.getProperty("java.version"));
+        }
+    }
+
+    @Test
     void pipelineMapsInOrderAndReportsThroughput() {
         Run r = run("pipeline", "--items", "100000", "--parallelism", "2", "--rounds", "10");
         assertThat(r.status()).as(r.err()).isZero();

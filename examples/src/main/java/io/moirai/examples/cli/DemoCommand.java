@@ -30,7 +30,7 @@ import reactor.core.scheduler.Scheduler;
  * ({@code --quick}: a few), printing what each step measured and a summary table at the end. Exits 0
  * when every step did what it should, 1 otherwise.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A tour: tasks, timers, TCP backpressure through Reactor, parallelMap through RxJava, interval.")
 public final class DemoCommand implements Callable<Integer> {
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * client's reading pace decides how fast the server reads (TCP backpressure end to end). Runs on the
  * command's thread until {@code --duration} passes or the process is interrupted.
  */
-@Command(name = "echo-server", mixinStandardHelpOptions = true,
+@Command(name = "echo-server", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "TCP echo server: a Reactor pipeline over Moirai's TcpConnection.")
 public final class EchoServerCommand implements Callable<Integer> {
 

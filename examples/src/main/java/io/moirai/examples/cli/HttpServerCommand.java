@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * {@code GET /plaintext} and {@code GET /json} in the style of the TechEmpower tests, for load tests
  * with {@code wrk}. Binds to 127.0.0.1 unless told otherwise.
  */
-@Command(name = "http-server", mixinStandardHelpOptions = true,
+@Command(name = "http-server", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "HTTP/1.1 server for wrk: GET /plaintext and GET /json.")
 public final class HttpServerCommand implements Callable<Integer> {
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * {@code P} mapper calls in flight) consumed as an RxJava {@code Flowable}, with progress on the way
  * and the throughput at the end. Checks that the results arrive complete and in source order.
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(name = "pipeline", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Maps N synthetic records with Streams.parallelMap and prints the throughput.")
 public final class PipelineCommand implements Callable<Integer> {
 

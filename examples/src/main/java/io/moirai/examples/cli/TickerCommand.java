@@ -17,7 +17,7 @@ import reactor.core.scheduler.Scheduler;
  * sleep), so ticks that come while it is busy find no demand and are dropped, never buffered: the tick
  * numbers it prints have gaps, and memory stays flat however long it runs.
  */
-@Command(name = "ticker", mixinStandardHelpOptions = true,
+@Command(name = "ticker", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "interval() through Reactor with a slow consumer, showing dropped ticks.")
 public final class TickerCommand implements Callable<Integer> {
 
