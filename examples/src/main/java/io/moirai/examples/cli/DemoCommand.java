@@ -171,7 +171,7 @@ public final class DemoCommand implements Callable<Integer> {
         long items = quick ? 200_000 : 6_000_000;
         int parallelism = moirai.workerThreads();
         PipelineCommand.Result r = PipelineCommand.run(moirai, items, parallelism, Work.DEFAULT_ROUNDS, out, PIPELINE,
-                Progress.stdoutIsTerminal());
+                Progress.stdoutIsTerminal(), new CompletableFuture<>());
         String result = Report.text("%s via RxJava, parallelism %d, %.2f M records/s, in order: %s",
                 Report.count(items, "record"), parallelism, items / r.seconds() / 1e6, r.inOrder() ? "yes" : "NO");
         out.line(PIPELINE, "%s", result);
@@ -182,7 +182,7 @@ public final class DemoCommand implements Callable<Integer> {
         Duration period = Duration.ofMillis(quick ? 20 : 100);
         int count = quick ? 5 : 12;
         Duration work = period.multipliedBy(5).dividedBy(2);
-        long dropped = TickerCommand.run(moirai, period, count, work, out, TICKER);
+        long dropped = TickerCommand.run(moirai, period, count, work, out, TICKER, new CompletableFuture<>()).dropped();
         String result = Report.text("%s every %s to a consumer taking %s each: %s dropped, none buffered",
                 Report.count(count, "tick"), Durations.format(period), Durations.format(work), Report.count(dropped));
         out.line(TICKER, "%s", result);

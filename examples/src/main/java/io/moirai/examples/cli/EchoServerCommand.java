@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
  * {@code echo-server}: a TCP echo server written as a Reactor pipeline over Moirai's sockets. Each
  * connection's inbound bytes flow through {@code Flux} operators straight into its outbound, so the
  * client's reading pace decides how fast the server reads (TCP backpressure end to end). Runs on the
- * command's thread until {@code --duration} passes or the process is interrupted.
+ * command's thread until {@code --duration} passes or it is stopped (Ctrl-C, SIGTERM: {@link #stop()}),
+ * then prints the connections served and the bytes echoed.
  */
 @Command(name = "echo-server", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "TCP echo server: a Reactor pipeline over Moirai's TcpConnection.")
-public final class EchoServerCommand implements Callable<Integer> {
+public final class EchoServerCommand implements Callable<Integer>, LongRunning {
 
     private static final String NAME = "echo-server";
 
@@ -28,6 +29,12 @@ public final class EchoServerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Stops serving: the command prints its summary and returns 0 (Ctrl-C and SIGTERM call this). */
+    @Override
+    public void stop() {
+        serve.stop();
+    }
 
     @Override
     public Integer call() throws Exception {

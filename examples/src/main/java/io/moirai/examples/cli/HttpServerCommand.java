@@ -14,11 +14,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code http-server}: a minimal HTTP/1.1 server (keep-alive, pipelining) answering
  * {@code GET /plaintext} and {@code GET /json} in the style of the TechEmpower tests, for load tests
- * with {@code wrk}. Binds to 127.0.0.1 unless told otherwise.
+ * with {@code wrk}. Binds to 127.0.0.1 unless told otherwise. Serves until {@code --duration} passes or
+ * it is stopped (Ctrl-C, SIGTERM: {@link #stop()}), then prints the connections, requests and bytes
+ * served.
  */
 @Command(name = "http-server", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "HTTP/1.1 server for wrk: GET /plaintext and GET /json.")
-public final class HttpServerCommand implements Callable<Integer> {
+public final class HttpServerCommand implements Callable<Integer>, LongRunning {
 
     private static final String NAME = "http-server";
 
@@ -47,6 +49,12 @@ public final class HttpServerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Stops serving: the command prints its summary and returns 0 (Ctrl-C and SIGTERM call this). */
+    @Override
+    public void stop() {
+        serve.stop();
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -58,9 +58,13 @@ public final class Progress {
         }
     }
 
-    /** Ends the bar's line. */
-    public void finish() {
-        update(total);
+    /**
+     * Shows the final count and ends the bar's line.
+     *
+     * @param done the count at the end ({@code total} unless the job was stopped)
+     */
+    public void finish(long done) {
+        update(done);
         if (terminal) {
             out.println();
         }

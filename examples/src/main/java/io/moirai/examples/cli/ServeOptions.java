@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * The options every server command shares (a picocli mixin): where to listen, the runtime's size, and
  * how long to serve. Every value is checked while the command line is parsed (a bad one is a usage
  * error naming the flag), so nothing starts with a value that cannot work. Filled by picocli on the
- * command's thread; read by the same thread.
+ * command's thread; read by the same thread, except {@link #stop()}, which any thread may call.
  */
 public final class ServeOptions {
 
@@ -45,6 +45,8 @@ public final class ServeOptions {
             description = "I/O threads, 1 to 32,767 (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
     /** @return the address to bind (every value was checked while parsing) */
     public InetSocketAddress address() {
         return new InetSocketAddress(host, port);
@@ -59,9 +61,15 @@ public final class ServeOptions {
         return b;
     }
 
+    /** Ends {@link #serve} (or makes it return at once if it has not begun). Any thread; idempotent. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
     /**
-     * Writes the port file, announces the bound address, then waits for {@code --duration} or until
-     * the thread is interrupted (Ctrl-C ends the JVM, whose shutdown closes the runtime).
+     * Writes the port file, announces the bound address, then waits for {@code --duration}, a
+     * {@link #stop()} or the thread's interrupt, and says it is stopping; the caller then closes the
+     * server and the runtime and prints its summary.
      *
      * @param report where to print
      * @param label the server's name, the lines' label
@@ -76,12 +84,11 @@ public final class ServeOptions {
         }
         report.line(label, "listening on %s%s", hostAndPort(host, bound.getPort()),
                 duration == null ? " (Ctrl-C to stop)" : " for " + Durations.format(duration));
-        CountDownLatch never = new CountDownLatch(1);
         try {
             if (duration == null) {
-                never.await();
+                stopRequested.await();
             } else {
-                never.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+                stopRequested.await(duration.toNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
