@@ -3,8 +3,11 @@ package io.moirai.examples;
 import io.moirai.examples.cli.DemoCommand;
 import io.moirai.examples.cli.EchoServerCommand;
 import io.moirai.examples.cli.HttpServerCommand;
+import io.moirai.examples.cli.LongRunning;
 import io.moirai.examples.cli.PipelineCommand;
+import io.moirai.examples.cli.StopOnShutdown;
 import io.moirai.examples.cli.TickerCommand;
+import io.moirai.examples.cli.Version;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -17,22 +20,28 @@ import picocli.CommandLine.Spec;
  * {@code demo} (the default), {@code echo-server}, {@code http-server}, {@code pipeline} and
  * {@code ticker}, each with {@code --help}.
  *
- * <p>Exit codes: 0 success; 1 a step of the command failed; 2 bad usage (unknown command or option, a
- * bad value: the message says which, followed by the usage).
+ * <p>Exit codes: 0 success, also for a long-running command stopped by Ctrl-C or SIGTERM (it prints
+ * its summary first); 1 a step of the command failed; 2 bad usage (unknown command or option, a bad
+ * value: the message says which, followed by the usage; checked before anything starts).
  */
-@Command(name = "moirai-examples", mixinStandardHelpOptions = true, version = "Moirai examples 0.1.0",
+@Command(name = "moirai-examples", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Runnable examples of the Moirai runtime. Without a command, runs the demo tour.",
         subcommands = {DemoCommand.class, EchoServerCommand.class, HttpServerCommand.class,
                 PipelineCommand.class, TickerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /**
-     * Runs a command and exits with its code.
+     * Runs a command and exits with its code. Ctrl-C or SIGTERM stops a long-running command cleanly
+     * (its summary, then exit 0): see {@link StopOnShutdown}.
      *
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        CommandLine cli = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        StopOnShutdown stop = StopOnShutdown.install(cli);
+        int status = cli.execute(args);
+        stop.exited(status);
+        System.exit(status);
     }
 
     /**
@@ -44,6 +53,16 @@ public final class Main implements Callable<Integer> {
      * @return the exit code
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /**
+     * @param out standard output
+     * @param err standard error
+     * @return the command line, ready to execute; its subcommands' objects are in place (tests reach
+     *     them through {@code getSubcommands()} to call {@link LongRunning#stop()})
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
@@ -52,7 +71,7 @@ public final class Main implements Callable<Integer> {
             commandLine.getErr().flush();
             return 1;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     @Spec

@@ -4,7 +4,6 @@ import io.moirai.Moirai;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.reactor.MoiraiReactor;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -16,11 +15,14 @@ import picocli.CommandLine.Spec;
  * {@code echo-server}: a TCP echo server written as a Reactor pipeline over Moirai's sockets. Each
  * connection's inbound bytes flow through {@code Flux} operators straight into its outbound, so the
  * client's reading pace decides how fast the server reads (TCP backpressure end to end). Runs on the
- * command's thread until {@code --duration} passes or the process is interrupted.
+ * command's thread until {@code --duration} passes or it is stopped (Ctrl-C, SIGTERM: {@link #stop()}),
+ * then prints the connections served and the bytes echoed.
  */
-@Command(name = "echo-server", mixinStandardHelpOptions = true,
+@Command(name = "echo-server", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "TCP echo server: a Reactor pipeline over Moirai's TcpConnection.")
-public final class EchoServerCommand implements Callable<Integer> {
+public final class EchoServerCommand implements Callable<Integer>, LongRunning {
+
+    private static final String NAME = "echo-server";
 
     @Mixin
     ServeOptions serve;
@@ -28,9 +30,15 @@ public final class EchoServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Stops serving: the command prints its summary and returns 0 (Ctrl-C and SIGTERM call this). */
+    @Override
+    public void stop() {
+        serve.stop();
+    }
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        Report report = new Report(spec.commandLine().getOut(), NAME);
         AtomicLong connections = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         try (Moirai moirai = serve.runtime("echo").build();
@@ -38,11 +46,11 @@ public final class EchoServerCommand implements Callable<Integer> {
             MoiraiReactor.toFlux(listener.connections()).subscribe(conn -> {
                 connections.incrementAndGet();
                 echo(conn, bytes);
-            }, error -> out.println("echo-server: accepting failed: " + error));
-            serve.serve("echo-server", listener.localAddress(), out);
+            }, error -> report.line(NAME, "accepting failed: %s", error));
+            serve.serve(report, NAME, listener.localAddress());
         }
-        out.println("echo-server: served " + connections.get() + " connection(s), echoed " + bytes.get() + " bytes");
-        out.flush();
+        report.line(NAME, "served %s, echoed %s", Report.count(connections.get(), "connection"),
+                Report.count(bytes.get(), "byte"));
         return 0;
     }
 

@@ -3,30 +3,32 @@ package io.moirai.examples.cli;
 import io.moirai.Moirai;
 import io.moirai.examples.http.HttpServer;
 import io.moirai.examples.http.Limits;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code http-server}: a minimal HTTP/1.1 server (keep-alive, pipelining) answering
  * {@code GET /plaintext} and {@code GET /json} in the style of the TechEmpower tests, for load tests
- * with {@code wrk}. Binds to 127.0.0.1 unless told otherwise.
+ * with {@code wrk}. Binds to 127.0.0.1 unless told otherwise. Serves until {@code --duration} passes or
+ * it is stopped (Ctrl-C, SIGTERM: {@link #stop()}), then prints the connections, requests and bytes
+ * served.
  */
-@Command(name = "http-server", mixinStandardHelpOptions = true,
+@Command(name = "http-server", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "HTTP/1.1 server for wrk: GET /plaintext and GET /json.")
-public final class HttpServerCommand implements Callable<Integer> {
+public final class HttpServerCommand implements Callable<Integer>, LongRunning {
+
+    private static final String NAME = "http-server";
 
     @Mixin
     ServeOptions serve;
 
-    @Option(names = "--max-connections", defaultValue = "10000",
-            description = "Connections served at once; more are answered 503 and closed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", defaultValue = "10000", converter = Bounded.PositiveInt.class,
+            description = "Connections served at once, at least 1; more are answered 503 and closed (default: 10,000).")
     int maxConnections;
 
     @Option(names = "--header-timeout", defaultValue = "10s", converter = DurationConverter.class,
@@ -41,36 +43,33 @@ public final class HttpServerCommand implements Callable<Integer> {
             description = "Time the responses to one read may take to go out; a client that stops reading is closed (default: 30s).")
     Duration writeTimeout;
 
-    @Option(names = "--max-body", defaultValue = "1048576",
-            description = "Largest request body in bytes; larger ones are answered 413 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-body", defaultValue = "1048576", converter = Bounded.NonNegativeLong.class,
+            description = "Largest request body in bytes, at least 0; larger ones are answered 413 (default: 1,048,576).")
     long maxBody;
 
     @Spec
     CommandSpec spec;
 
+    /** Stops serving: the command prints its summary and returns 0 (Ctrl-C and SIGTERM call this). */
+    @Override
+    public void stop() {
+        serve.stop();
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (maxConnections < 1) {
-            throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1, got " + maxConnections);
-        }
-        if (maxBody < 0) {
-            throw new ParameterException(spec.commandLine(), "--max-body must be at least 0, got " + maxBody);
-        }
         Limits limits = new Limits(maxConnections, headerTimeout, idleTimeout, writeTimeout, maxBody);
-        PrintWriter out = spec.commandLine().getOut();
-        long served;
-        long refused;
-        long timedOut;
+        Report report = new Report(spec.commandLine().getOut(), NAME);
+        HttpServer stopped;
         try (Moirai moirai = serve.runtime("http").build();
                 HttpServer server = HttpServer.start(moirai, serve.address(), limits)) {
-            serve.serve("http-server", server.localAddress(), out);
-            served = server.requestsServed();
-            refused = server.connectionsRefused();
-            timedOut = server.connectionsTimedOut();
+            serve.serve(report, NAME, server.localAddress());
+            stopped = server;
         }
-        out.println("http-server: served " + served + " request(s); refused " + refused
-                + " connection(s) at the limit; closed " + timedOut + " by a timeout");
-        out.flush();
+        report.line(NAME, "served %s, %s, received %s, sent %s; refused %s at the limit; closed %s by a timeout",
+                Report.count(stopped.connectionsAccepted(), "connection"), Report.count(stopped.requestsServed(), "request"),
+                Report.count(stopped.bytesReceived(), "byte"), Report.count(stopped.bytesSent(), "byte"),
+                Report.count(stopped.connectionsRefused(), "connection"), Report.count(stopped.connectionsTimedOut()));
         return 0;
     }
 }

@@ -1,52 +1,54 @@
 package io.moirai.examples.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The options every server command shares (a picocli mixin): where to listen, the runtime's size, and
- * how long to serve. Filled by picocli on the command's thread; read by the same thread.
+ * how long to serve. Every value is checked while the command line is parsed (a bad one is a usage
+ * error naming the flag), so nothing starts with a value that cannot work. Filled by picocli on the
+ * command's thread; read by the same thread, except {@link #stop()}, which any thread may call.
  */
 public final class ServeOptions {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
-    String host;
+    @Option(names = "--host", defaultValue = "127.0.0.1", converter = HostConverter.class,
+            description = "Address to bind, a name or an IP address of this machine; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    InetAddress host;
 
-    @Option(names = "--port", required = true, description = "Port to bind; 0 picks a free one.")
+    @Option(names = "--port", defaultValue = "0", converter = Bounded.Port.class,
+            description = "Port to bind, 0 to 65535 (default: ${DEFAULT-VALUE}, any free port: the listening line and --port-file say which).")
     int port;
 
-    @Option(names = "--port-file", description = "Write the bound port to this file once listening (for scripts).")
+    @Option(names = "--port-file", converter = PortFileConverter.class,
+            description = "Write the bound port to this file before announcing the server (for scripts); its directory must exist.")
     Path portFile;
 
     @Option(names = "--duration", converter = DurationConverter.class,
             description = "Serve this long, then exit (default: until interrupted), e.g. 30s.")
     Duration duration;
 
-    @Option(names = "--workers", description = "Compute workers (default: available processors).")
+    @Option(names = "--workers", converter = Bounded.Threads.class,
+            description = "Compute workers, 1 to 32,767 (default: available processors).")
     Integer workers;
 
-    @Option(names = "--io-threads", defaultValue = "1", description = "I/O threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io-threads", defaultValue = "1", converter = Bounded.Threads.class,
+            description = "I/O threads, 1 to 32,767 (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec command;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
 
-    /** @return the address to bind; a bad port is a usage error naming the value */
+    /** @return the address to bind (every value was checked while parsing) */
     public InetSocketAddress address() {
-        if (port < 0 || port > 65_535) {
-            throw new ParameterException(command.commandLine(), "--port must be between 0 and 65535, got " + port);
-        }
         return new InetSocketAddress(host, port);
     }
 
@@ -59,36 +61,44 @@ public final class ServeOptions {
         return b;
     }
 
+    /** Ends {@link #serve} (or makes it return at once if it has not begun). Any thread; idempotent. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
     /**
-     * Announces the bound address (and writes the port file), then waits for {@code --duration} or
-     * until the thread is interrupted (Ctrl-C ends the JVM, whose shutdown closes the runtime).
+     * Writes the port file, announces the bound address, then waits for {@code --duration}, a
+     * {@link #stop()} or the thread's interrupt, and says it is stopping; the caller then closes the
+     * server and the runtime and prints its summary.
      *
-     * @param what the server's name, for the message
+     * @param report where to print
+     * @param label the server's name, the lines' label
      * @param bound the bound address
-     * @param out where to print
      * @throws IOException if the port file cannot be written
      */
-    public void serve(String what, InetSocketAddress bound, PrintWriter out) throws IOException {
-        out.println(what + " listening on " + bound.getHostString() + ":" + bound.getPort()
-                + (duration == null ? " (Ctrl-C to stop)" : " for " + duration));
-        out.flush();
-        if (portFile != null) {
+    public void serve(Report report, String label, InetSocketAddress bound) throws IOException {
+        if (portFile != null) { // first: a server that cannot write it never claims to listen
             Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
             Files.writeString(tmp, Integer.toString(bound.getPort()), StandardCharsets.US_ASCII);
-            Files.move(tmp, portFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        CountDownLatch never = new CountDownLatch(1);
+        report.line(label, "listening on %s%s", hostAndPort(host, bound.getPort()),
+                duration == null ? " (Ctrl-C to stop)" : " for " + Durations.format(duration));
         try {
             if (duration == null) {
-                never.await();
+                stopRequested.await();
             } else {
-                never.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+                stopRequested.await(duration.toNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
         }
-        out.println(what + " stopping");
-        out.flush();
+        report.line(label, "stopping");
+    }
+
+    /** @return {@code 127.0.0.1:8080}, {@code [::1]:8080}: the address as given (the bound socket may show the wildcard as IPv6) */
+    static String hostAndPort(InetAddress host, int port) {
+        String h = host.getHostAddress();
+        return (host instanceof Inet6Address ? "[" + h + "]" : h) + ":" + port;
     }
 }

@@ -164,12 +164,11 @@ final class HttpConnection implements Subscriber<ByteBuffer>, Publisher<ByteBuff
             return; // draining the input of a connection whose last response went out
         }
         snapshot = responses.snapshot();
+        int read = data.remaining();
         parser.feed(data, this);
         int count = batchCount;
         ByteBuffer out = takeBatch();
-        if (count > 0) {
-            server.served(count);
-        }
+        server.served(read, count, out == null ? 0 : out.remaining());
         if (!parser.midRequest()) {
             headStart = 0L; // between requests: the idle timeout applies next
         } else if (count > 0 || headStart == 0L) {

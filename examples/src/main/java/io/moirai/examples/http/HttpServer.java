@@ -65,6 +65,8 @@ public final class HttpServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final LongAdder served = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
     private final Sweeper sweeper = new Sweeper();
@@ -129,9 +131,19 @@ public final class HttpServer implements AutoCloseable {
         return open.get();
     }
 
-    /** @return the connections accepted since the start (for tests) */
-    long connectionsAccepted() {
+    /** @return the connections served since the start (accepted under the limit; refused ones not counted) */
+    public long connectionsAccepted() {
         return accepted.get();
+    }
+
+    /** @return the bytes read from the served connections since the start */
+    public long bytesReceived() {
+        return bytesIn.sum();
+    }
+
+    /** @return the bytes of the responses handed to the served connections since the start */
+    public long bytesSent() {
+        return bytesOut.sum();
     }
 
     /** @return the clients answered {@code 503} because the server was at its connection limit */
@@ -139,7 +151,7 @@ public final class HttpServer implements AutoCloseable {
         return refused.sum();
     }
 
-    /** @return the connections closed by the header or the idle timeout */
+    /** @return the connections closed by the header, the idle or the write timeout */
     public long connectionsTimedOut() {
         return timedOut.sum();
     }
@@ -166,8 +178,13 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    void served(int responses) {
-        served.add(responses);
+    /** A read was answered: counts its bytes, the responses and their bytes. */
+    void served(int bytesRead, int responses, int bytesWritten) {
+        bytesIn.add(bytesRead);
+        if (responses > 0) {
+            served.add(responses);
+            bytesOut.add(bytesWritten);
+        }
     }
 
     /** A connection ended (both directions done, the socket closed): free its slot. Any thread, once. */

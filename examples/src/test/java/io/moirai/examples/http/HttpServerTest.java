@@ -174,6 +174,23 @@ class HttpServerTest {
     // ------------------------------------------------------------------ raw sockets
 
     @Test
+    void countsConnectionsRequestsAndTheBytesEachWay() throws Exception {
+        String requests = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\nGET /json HTTP/1.1\r\nHost: x\r\n\r\n";
+        byte[] answered;
+        try (Socket s = connect()) {
+            write(s, requests);
+            s.shutdownOutput(); // both answered, then FIN
+            answered = s.getInputStream().readAllBytes();
+        }
+        // each read is counted before its responses are handed to the socket, so the client saw them after
+        assertThat(new String(answered, StandardCharsets.ISO_8859_1)).contains("Hello, World!").contains(JSON);
+        assertThat(server.connectionsAccepted()).isEqualTo(1);
+        assertThat(server.requestsServed()).isEqualTo(2);
+        assertThat(server.bytesReceived()).isEqualTo(requests.length());
+        assertThat(server.bytesSent()).isEqualTo(answered.length);
+    }
+
+    @Test
     void pipelinedRequestsInOneWriteAreAllAnsweredInOrder() throws Exception {
         StringBuilder requests = new StringBuilder();
         for (int i = 0; i < 16; i++) {
