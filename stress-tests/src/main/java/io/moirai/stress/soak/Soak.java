@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,8 @@ public final class Soak {
     private final AtomicLong expectedCancels = new AtomicLong();
     private final AtomicLong channelItems = new AtomicLong();
     private final AtomicLong echoedBytes = new AtomicLong();
+    /** How often a running soak prints its progress, in seconds. */
+    private static final long PROGRESS_SECONDS = 10;
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -79,6 +82,22 @@ public final class Soak {
             System.exit(1);
         }
         System.out.println("SOAK PASSED");
+    }
+
+    /** Prints a line every {@value #PROGRESS_SECONDS} s while the drivers run, so a long soak is not silent. */
+    private void printProgressUntil(long deadline, List<Thread> drivers) throws InterruptedException {
+        long start = System.nanoTime();
+        for (Thread t : drivers) {
+            while (t.isAlive() && deadline - System.nanoTime() > 0) {
+                t.join(TimeUnit.SECONDS.toMillis(PROGRESS_SECONDS)); // a timed wait: progress is reported by time
+                if (t.isAlive() && deadline - System.nanoTime() > 0) {
+                    long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+                    long left = Math.max(0L, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+                    System.out.printf(Locale.ROOT, "soak: %d s in, %d s left: %,d rounds, %,d tasks spawned, %,d bytes echoed%n",
+                            elapsed, left, rounds.get(), spawned.get(), echoedBytes.get());
+                }
+            }
+        }
     }
 
     private List<String> run(Duration duration) throws Exception {
@@ -105,6 +124,7 @@ public final class Soak {
             t.start();
             drivers.add(t);
         }
+        printProgressUntil(deadline, drivers);
         for (Thread t : drivers) {
             t.join(duration.toMillis() + WAIT.toMillis() * 4);
             if (t.isAlive()) {
