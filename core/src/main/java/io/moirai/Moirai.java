@@ -82,8 +82,10 @@ public final class Moirai implements Executor, AutoCloseable {
 
     /**
      * Spawns blocking work (I/O, locks, sleeps) on the blocking pool, which grows up to
-     * {@link Builder#maxBlockingThreads(int)} threads and queues what exceeds it. Cancelling the handle
-     * of a running blocking task interrupts its thread.
+     * {@link Builder#maxBlockingThreads(int)} threads and queues what exceeds it; a thread idle for
+     * {@link Builder#blockingKeepAlive(Duration)} ends. With a virtual-thread
+     * {@link Builder#blockingThreadFactory factory} each task runs on a virtual thread of its own
+     * instead. Cancelling the handle of a running blocking task interrupts its thread.
      *
      * @param task the work; its result becomes the handle's value
      * @param <T> the result type
@@ -267,6 +269,7 @@ public final class Moirai implements Executor, AutoCloseable {
         private int ioBuffers = 64;
         private String threadNamePrefix = "moirai";
         private ThreadFactory threadFactory;
+        private ThreadFactory blockingThreadFactory;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Consumer<? super Throwable> droppedErrorHandler;
 
@@ -282,7 +285,9 @@ public final class Moirai implements Executor, AutoCloseable {
         }
 
         /**
-         * @param n the most threads the blocking pool may start, at least 1 (default: 512)
+         * @param n the most threads the blocking pool may start, at least 1 (default: 512). With a
+         *     {@link #blockingThreadFactory virtual-thread factory} it is the most blocking tasks that run
+         *     at once, each on its own virtual thread; the others wait in submission order
          * @return this builder
          */
         public Builder maxBlockingThreads(int n) {
@@ -291,7 +296,8 @@ public final class Moirai implements Executor, AutoCloseable {
         }
 
         /**
-         * @param d how long an idle blocking thread lives, positive (default: 60 s)
+         * @param d how long an idle blocking thread lives, positive (default: 60 s); not used with a
+         *     {@link #blockingThreadFactory virtual-thread factory}, whose threads never wait idle
          * @return this builder
          */
         public Builder blockingKeepAlive(Duration d) {
@@ -339,14 +345,49 @@ public final class Moirai implements Executor, AutoCloseable {
 
         /**
          * Sets the factory of the compute worker threads, for adapters that need marker threads
-         * (such as Reactor's {@code NonBlocking}). Blocking-pool threads are always plain threads.
-         * The factory must return a new, unstarted thread that runs the given runnable.
+         * (such as Reactor's {@code NonBlocking}). The blocking pool's threads come from
+         * {@link #blockingThreadFactory}. The factory must return a new, unstarted thread that runs the
+         * given runnable.
          *
          * @param f the factory
          * @return this builder
          */
         public Builder threadFactory(ThreadFactory f) {
             this.threadFactory = Objects.requireNonNull(f, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Sets the factory of the blocking pool's threads: those that run {@link Moirai#spawnBlocking}
+         * tasks (and the adapters' blocking schedulers). Without one the pool makes daemon platform
+         * threads named {@code <prefix>-blocking-<n>}; with one, the factory's threads are used as it
+         * makes them (name, daemon flag, priority, uncaught-exception handler are its own). It must
+         * return a new, unstarted thread that runs the given runnable. It is called on the thread that
+         * spawns the blocking task, or on a blocking thread that just ended its task.
+         *
+         * <p>The first thread the factory makes decides how the pool works:
+         * <ul>
+         *   <li><b>Platform threads</b>: the pool as described on {@link Moirai#spawnBlocking}: it grows up
+         *       to {@link #maxBlockingThreads} threads, each runs task after task, and a thread idle for
+         *       {@link #blockingKeepAlive} ends.</li>
+         *   <li><b>Virtual threads</b> (JDK 21+, for example {@code Thread.ofVirtual().name("io-", 0).factory()}):
+         *       every blocking task runs on a new virtual thread of its own, which ends with the task; no
+         *       thread is kept idle and the keep-alive does not apply. {@link #maxBlockingThreads} still
+         *       bounds how many blocking tasks run at once (the rest wait, in submission order, without a
+         *       thread): raise it to let thousands of blocking tasks wait on I/O or sleep at the same
+         *       time on a few carrier threads. Cancelling a running task interrupts its virtual thread,
+         *       as it interrupts a platform one. {@link RuntimeMetrics#blockingThreads()} counts the live
+         *       virtual threads, that is the blocking tasks running.</li>
+         * </ul>
+         * The runtime recognises a virtual thread through {@code Thread.isVirtual()}, looked up at run
+         * time, so it needs no JDK 21 to compile or to run on 17.
+         *
+         * @param f the factory
+         * @return this builder
+         * @throws NullPointerException if {@code f} is null
+         */
+        public Builder blockingThreadFactory(ThreadFactory f) {
+            this.blockingThreadFactory = Objects.requireNonNull(f, "blockingThreadFactory");
             return this;
         }
 
@@ -383,7 +424,8 @@ public final class Moirai implements Executor, AutoCloseable {
          */
         public Moirai build() {
             return new Moirai(new RuntimeConfig(workerThreads, maxBlockingThreads, blockingKeepAlive,
-                    ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler, ioBuffers));
+                    ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler, ioBuffers,
+                    blockingThreadFactory));
         }
 
         private static int requireRange(int n, int min, int max, String name) {

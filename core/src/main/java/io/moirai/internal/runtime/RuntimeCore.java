@@ -57,7 +57,7 @@ public final class RuntimeCore {
         this.scheduler = new ComputeScheduler(config.workerThreads(), config.threadNamePrefix(),
                 config.threadFactory(), dropped);
         this.blocking = new BlockingPool(config.maxBlockingThreads(), config.blockingKeepAlive().toNanos(),
-                config.threadNamePrefix(), dropped);
+                config.threadNamePrefix(), config.blockingThreadFactory(), dropped);
         this.io = new IoGroup(config.ioThreads(), config.threadNamePrefix(), dropped, config.ioBuffers());
         scheduler.start();
     }
