@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 
 /**
@@ -270,6 +271,7 @@ public final class Moirai implements Executor, AutoCloseable {
         private String threadNamePrefix = "moirai";
         private ThreadFactory threadFactory;
         private ThreadFactory blockingThreadFactory;
+        private UnaryOperator<Runnable> taskDecorator;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Consumer<? super Throwable> droppedErrorHandler;
 
@@ -392,6 +394,50 @@ public final class Moirai implements Executor, AutoCloseable {
         }
 
         /**
+         * Sets a decorator applied around the body of every task the runtime runs for its users: the hook
+         * a framework needs to carry a context (a tracing span, an MDC map, a security context, the
+         * ThreadLocals of Micrometer's context-propagation library) from where a task is spawned to
+         * where it runs. The decorator receives the body as a {@link Runnable} and returns the runnable
+         * to run in its place, typically one that installs the context captured at decoration time,
+         * runs the body, and restores what the thread had.
+         *
+         * <p><b>What is decorated.</b> The callable of {@link Moirai#spawn}, {@link Moirai#spawnBlocking}
+         * and {@link Moirai#schedule}, the supplier of {@link Moirai#spawnAsync} (not the stage's later
+         * completion), and each command passed to {@link Moirai#execute}. The Reactor and RxJava
+         * adapters' schedulers run through these calls, so their work runs inside the decorator too
+         * (a scheduler worker runs a batch of its tasks per decorated call; per-task context there is
+         * the library's own hook: {@code Schedulers.onScheduleHook}, {@code RxJavaPlugins.onSchedule}).
+         * Not decorated: plain {@link Moirai#delay delays} (no body), and the runtime's own jobs that
+         * deliver stream signals ({@code Channel}, {@code Streams}, {@code interval}, sockets), whose
+         * subscribers run where the stream runs.
+         *
+         * <p><b>Threads.</b> The decorator itself is called once per task, synchronously, on the
+         * thread that spawns the task (so it can capture that thread's context); it must not block.
+         * The runnable it returns runs once, on the thread that runs the task (a compute worker, a
+         * blocking thread, or the worker a timer hands its task to), and must run the given body there,
+         * exactly once, before it returns.
+         *
+         * <p><b>Guarantees.</b> The task's outcome is its body's: its result, or the exception it threw
+         * (the decorator's runnable sees that exception, checked or not, and the task fails with it even
+         * if the runnable swallows or replaces it). An exception thrown by the decorator, or by its
+         * runnable around a body that succeeded, fails that task with that exception (for
+         * {@code execute}, it goes to the {@link #droppedErrorHandler dropped-error handler}), as does
+         * a null decorated runnable ({@code NullPointerException}) or a runnable that returns without
+         * running the body ({@code IllegalStateException}); it never reaches or stops a runtime thread.
+         * Without a decorator (the default) tasks are spawned as they are, with no extra allocation.
+         *
+         * @param decorator wraps each task body; for example
+         *     {@code r -> ContextSnapshotFactory.builder().build().captureAll().wrap(r)} with Micrometer's
+         *     context-propagation, or a Spring {@code TaskDecorator}'s {@code decorate} method
+         * @return this builder
+         * @throws NullPointerException if {@code decorator} is null
+         */
+        public Builder taskDecorator(UnaryOperator<Runnable> decorator) {
+            this.taskDecorator = Objects.requireNonNull(decorator, "taskDecorator");
+            return this;
+        }
+
+        /**
          * @param d how long {@link Moirai#close()} waits for running tasks, not negative (default: 10 s)
          * @return this builder
          */
@@ -425,7 +471,7 @@ public final class Moirai implements Executor, AutoCloseable {
         public Moirai build() {
             return new Moirai(new RuntimeConfig(workerThreads, maxBlockingThreads, blockingKeepAlive,
                     ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler, ioBuffers,
-                    blockingThreadFactory));
+                    blockingThreadFactory, taskDecorator));
         }
 
         private static int requireRange(int n, int min, int max, String name) {
