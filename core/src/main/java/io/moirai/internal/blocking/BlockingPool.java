@@ -31,7 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * interrupt of a cancelled task never reaches the next one.
  *
  * <p>Threads: {@link #submit}, {@link #shutdown()}, {@link #forceStop()} and the getters may be
- * called from any thread.
+ * called from any thread. The methods that take the lock run no other code while they hold it (a
+ * compute worker may wait for the lock there; BlockHound's integration allows those waits by name).
  */
 public final class BlockingPool {
 
@@ -253,18 +254,21 @@ public final class BlockingPool {
 
     /** Refuses new jobs, abandons the queued ones and lets idle threads end; running jobs go on. */
     public void shutdown() {
-        List<Job> abandoned;
+        for (Job j : closeQueue()) {
+            j.abandon(); // outside the lock: an abandoned task signals its observers
+        }
+    }
+
+    private List<Job> closeQueue() {
         lock.lock();
         try {
             shutdown = true;
-            abandoned = new ArrayList<>(queue);
+            List<Job> abandoned = new ArrayList<>(queue);
             queue.clear();
             available.signalAll();
+            return abandoned;
         } finally {
             lock.unlock();
-        }
-        for (Job j : abandoned) {
-            j.abandon();
         }
     }
 
