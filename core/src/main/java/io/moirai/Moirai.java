@@ -156,7 +156,8 @@ public final class Moirai implements Executor, AutoCloseable {
      * end of the second, and so on, at fixed rate (no drift). A tick that finds the subscriber without
      * demand is dropped, never buffered, so the numbers a slow subscriber sees have gaps. Ticks are
      * emitted on the compute workers. Cancelling the subscription removes the timer; a runtime
-     * shutdown ends the subscription with {@code onError(CancellationException)}.
+     * shutdown ends the subscription with {@code onError(CancellationException)}. As a JDK
+     * {@code Flow.Publisher}: {@code org.reactivestreams.FlowAdapters.toFlowPublisher(moirai.interval(p))}.
      *
      * @param period the time between ticks; must be positive
      * @return a cold publisher of tick numbers

@@ -23,6 +23,10 @@ import org.reactivestreams.Publisher;
  * <p><b>Closing.</b> {@link #close()} stops accepting and closes the socket; the subscriber then
  * receives {@code onComplete}. Connections accepted earlier stay open. A runtime shutdown closes the
  * listener and ends its subscriber with {@code onError(CancellationException)}.
+ *
+ * <p><b>JDK Flow.</b> {@code org.reactivestreams.FlowAdapters.toFlowPublisher(listener.connections())}
+ * is the accepted connections as a {@code java.util.concurrent.Flow.Publisher}, accepting only on demand
+ * as well.
  */
 public final class TcpListener implements AutoCloseable {
 
