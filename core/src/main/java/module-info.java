@@ -2,7 +2,11 @@
  * Moirai's core: the runtime ({@code io.moirai}), task handles ({@code io.moirai.task}), streams
  * ({@code io.moirai.stream}) and TCP ({@code io.moirai.net}).
  *
- * <p>Only those four packages are exported. Everything under {@code io.moirai.internal} is the
+ * <p>Those four packages are exported, and {@code io.moirai.blockhound}, whose one class is the
+ * BlockHound integration (BlockHound itself is an optional, static dependency). The integration is
+ * not declared with {@code provides}: the module system would then require BlockHound on every module
+ * path; module-path users pass it to {@code BlockHound.install(..)} instead. Everything under
+ * {@code io.moirai.internal} is the
  * runtime's machinery: on the module path no code outside this module can name it, cast to it or
  * reach it by reflection, so a handle cannot be completed, run or cancelled other than through
  * {@link io.moirai.task.TaskHandle}. The adapters ({@code io.moirai.reactor},
@@ -14,11 +18,13 @@
 module io.moirai.core {
     requires transitive org.reactivestreams;
     requires org.jctools.core;
+    requires static reactor.blockhound; // only for io.moirai.blockhound, loaded only where BlockHound is
 
     exports io.moirai;
     exports io.moirai.task;
     exports io.moirai.stream;
     exports io.moirai.net;
+    exports io.moirai.blockhound;
 
     exports io.moirai.internal.util to io.moirai.reactor, io.moirai.rxjava3;
     exports io.moirai.internal.flow to io.moirai.reactor, io.moirai.rxjava3;

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.reactivestreams.Publisher;
 
 /**
@@ -132,8 +133,10 @@ public final class Moirai implements Executor, AutoCloseable {
 
     /**
      * Spawns blocking work (I/O, locks, sleeps) on the blocking pool, which grows up to
-     * {@link Builder#maxBlockingThreads(int)} threads and queues what exceeds it. Cancelling the handle
-     * of a running blocking task interrupts its thread.
+     * {@link Builder#maxBlockingThreads(int)} threads and queues what exceeds it; a thread idle for
+     * {@link Builder#blockingKeepAlive(Duration)} ends. With a virtual-thread
+     * {@link Builder#blockingThreadFactory factory} each task runs on a virtual thread of its own
+     * instead. Cancelling the handle of a running blocking task interrupts its thread.
      *
      * @param task the work; its result becomes the handle's value
      * @param <T> the result type
@@ -203,7 +206,8 @@ public final class Moirai implements Executor, AutoCloseable {
      * end of the second, and so on, at fixed rate (no drift). A tick that finds the subscriber without
      * demand is dropped, never buffered, so the numbers a slow subscriber sees have gaps. Ticks are
      * emitted on the compute workers. Cancelling the subscription removes the timer; a runtime
-     * shutdown ends the subscription with {@code onError(CancellationException)}.
+     * shutdown ends the subscription with {@code onError(CancellationException)}. As a JDK
+     * {@code Flow.Publisher}: {@code org.reactivestreams.FlowAdapters.toFlowPublisher(moirai.interval(p))}.
      *
      * @param period the time between ticks; must be positive
      * @return a cold publisher of tick numbers
@@ -317,6 +321,8 @@ public final class Moirai implements Executor, AutoCloseable {
         private int ioBuffers = 64;
         private String threadNamePrefix = "moirai";
         private ThreadFactory threadFactory;
+        private ThreadFactory blockingThreadFactory;
+        private UnaryOperator<Runnable> taskDecorator;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Consumer<? super Throwable> droppedErrorHandler;
 
@@ -332,7 +338,9 @@ public final class Moirai implements Executor, AutoCloseable {
         }
 
         /**
-         * @param n the most threads the blocking pool may start, at least 1 (default: 512)
+         * @param n the most threads the blocking pool may start, at least 1 (default: 512). With a
+         *     {@link #blockingThreadFactory virtual-thread factory} it is the most blocking tasks that run
+         *     at once, each on its own virtual thread; the others wait in submission order
          * @return this builder
          */
         public Builder maxBlockingThreads(int n) {
@@ -341,7 +349,8 @@ public final class Moirai implements Executor, AutoCloseable {
         }
 
         /**
-         * @param d how long an idle blocking thread lives, positive (default: 60 s)
+         * @param d how long an idle blocking thread lives, positive (default: 60 s); not used with a
+         *     {@link #blockingThreadFactory virtual-thread factory}, whose threads never wait idle
          * @return this builder
          */
         public Builder blockingKeepAlive(Duration d) {
@@ -389,14 +398,93 @@ public final class Moirai implements Executor, AutoCloseable {
 
         /**
          * Sets the factory of the compute worker threads, for adapters that need marker threads
-         * (such as Reactor's {@code NonBlocking}). Blocking-pool threads are always plain threads.
-         * The factory must return a new, unstarted thread that runs the given runnable.
+         * (such as Reactor's {@code NonBlocking}). The blocking pool's threads come from
+         * {@link #blockingThreadFactory}. The factory must return a new, unstarted thread that runs the
+         * given runnable.
          *
          * @param f the factory
          * @return this builder
          */
         public Builder threadFactory(ThreadFactory f) {
             this.threadFactory = Objects.requireNonNull(f, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Sets the factory of the blocking pool's threads: those that run {@link Moirai#spawnBlocking}
+         * tasks (and the adapters' blocking schedulers). Without one the pool makes daemon platform
+         * threads named {@code <prefix>-blocking-<n>}; with one, the factory's threads are used as it
+         * makes them (name, daemon flag, priority, uncaught-exception handler are its own). It must
+         * return a new, unstarted thread that runs the given runnable. It is called on the thread that
+         * spawns the blocking task, or on a blocking thread that just ended its task.
+         *
+         * <p>The first thread the factory makes decides how the pool works:
+         * <ul>
+         *   <li><b>Platform threads</b>: the pool as described on {@link Moirai#spawnBlocking}: it grows up
+         *       to {@link #maxBlockingThreads} threads, each runs task after task, and a thread idle for
+         *       {@link #blockingKeepAlive} ends.</li>
+         *   <li><b>Virtual threads</b> (JDK 21+, for example {@code Thread.ofVirtual().name("io-", 0).factory()}):
+         *       every blocking task runs on a new virtual thread of its own, which ends with the task; no
+         *       thread is kept idle and the keep-alive does not apply. {@link #maxBlockingThreads} still
+         *       bounds how many blocking tasks run at once (the rest wait, in submission order, without a
+         *       thread): raise it to let thousands of blocking tasks wait on I/O or sleep at the same
+         *       time on a few carrier threads. Cancelling a running task interrupts its virtual thread,
+         *       as it interrupts a platform one. {@link RuntimeMetrics#blockingThreads()} counts the live
+         *       virtual threads, that is the blocking tasks running.</li>
+         * </ul>
+         * The runtime recognises a virtual thread through {@code Thread.isVirtual()}, looked up at run
+         * time, so it needs no JDK 21 to compile or to run on 17.
+         *
+         * @param f the factory
+         * @return this builder
+         * @throws NullPointerException if {@code f} is null
+         */
+        public Builder blockingThreadFactory(ThreadFactory f) {
+            this.blockingThreadFactory = Objects.requireNonNull(f, "blockingThreadFactory");
+            return this;
+        }
+
+        /**
+         * Sets a decorator applied around the body of every task the runtime runs for its users: the hook
+         * a framework needs to carry a context (a tracing span, an MDC map, a security context, the
+         * ThreadLocals of Micrometer's context-propagation library) from where a task is spawned to
+         * where it runs. The decorator receives the body as a {@link Runnable} and returns the runnable
+         * to run in its place, typically one that installs the context captured at decoration time,
+         * runs the body, and restores what the thread had.
+         *
+         * <p><b>What is decorated.</b> The callable of {@link Moirai#spawn}, {@link Moirai#spawnBlocking}
+         * and {@link Moirai#schedule}, the supplier of {@link Moirai#spawnAsync} (not the stage's later
+         * completion), and each command passed to {@link Moirai#execute}. The Reactor and RxJava
+         * adapters' schedulers run through these calls, so their work runs inside the decorator too
+         * (a scheduler worker runs a batch of its tasks per decorated call; per-task context there is
+         * the library's own hook: {@code Schedulers.onScheduleHook}, {@code RxJavaPlugins.onSchedule}).
+         * Not decorated: plain {@link Moirai#delay delays} (no body), and the runtime's own jobs that
+         * deliver stream signals ({@code Channel}, {@code Streams}, {@code interval}, sockets), whose
+         * subscribers run where the stream runs.
+         *
+         * <p><b>Threads.</b> The decorator itself is called once per task, synchronously, on the
+         * thread that spawns the task (so it can capture that thread's context); it must not block.
+         * The runnable it returns runs once, on the thread that runs the task (a compute worker, a
+         * blocking thread, or the worker a timer hands its task to), and must run the given body there,
+         * exactly once, before it returns.
+         *
+         * <p><b>Guarantees.</b> The task's outcome is its body's: its result, or the exception it threw
+         * (the decorator's runnable sees that exception, checked or not, and the task fails with it even
+         * if the runnable swallows or replaces it). An exception thrown by the decorator, or by its
+         * runnable around a body that succeeded, fails that task with that exception (for
+         * {@code execute}, it goes to the {@link #droppedErrorHandler dropped-error handler}), as does
+         * a null decorated runnable ({@code NullPointerException}) or a runnable that returns without
+         * running the body ({@code IllegalStateException}); it never reaches or stops a runtime thread.
+         * Without a decorator (the default) tasks are spawned as they are, with no extra allocation.
+         *
+         * @param decorator wraps each task body; for example
+         *     {@code r -> ContextSnapshotFactory.builder().build().captureAll().wrap(r)} with Micrometer's
+         *     context-propagation, or a Spring {@code TaskDecorator}'s {@code decorate} method
+         * @return this builder
+         * @throws NullPointerException if {@code decorator} is null
+         */
+        public Builder taskDecorator(UnaryOperator<Runnable> decorator) {
+            this.taskDecorator = Objects.requireNonNull(decorator, "taskDecorator");
             return this;
         }
 
@@ -433,7 +521,8 @@ public final class Moirai implements Executor, AutoCloseable {
          */
         public Moirai build() {
             return new Moirai(new RuntimeConfig(workerThreads, maxBlockingThreads, blockingKeepAlive,
-                    ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler, ioBuffers));
+                    ioThreads, threadNamePrefix, threadFactory, shutdownTimeout, droppedErrorHandler, ioBuffers,
+                    blockingThreadFactory, taskDecorator));
         }
 
         private static int requireRange(int n, int min, int max, String name) {

@@ -169,6 +169,8 @@ class BadInputTest {
         rows.add(iae("Builder.threadNamePrefix(\"\")", () -> Moirai.builder().threadNamePrefix(""), "blank"));
         rows.add(iae("Builder.threadNamePrefix(\"  \")", () -> Moirai.builder().threadNamePrefix("  "), "blank"));
         rows.add(npe("Builder.threadFactory(null)", () -> Moirai.builder().threadFactory(null), "threadFactory"));
+        rows.add(npe("Builder.blockingThreadFactory(null)", () -> Moirai.builder().blockingThreadFactory(null), "blockingThreadFactory"));
+        rows.add(npe("Builder.taskDecorator(null)", () -> Moirai.builder().taskDecorator(null), "taskDecorator"));
         rows.add(npe("Builder.shutdownTimeout(null)", () -> Moirai.builder().shutdownTimeout(null), "shutdownTimeout"));
         rows.add(iae("Builder.shutdownTimeout(-5 ms)", () -> Moirai.builder().shutdownTimeout(NEGATIVE), NEGATIVE.toString()));
         rows.add(npe("Builder.droppedErrorHandler(null)", () -> Moirai.builder().droppedErrorHandler(null), "handler"));

@@ -42,6 +42,11 @@ import org.reactivestreams.Publisher;
  * work elsewhere, for example with {@code spawnBlocking}). The outbound data may signal from any
  * thread; a buffer is written on the thread that delivers it when the socket can take it at once,
  * and on the I/O thread otherwise.
+ *
+ * <p><b>JDK Flow.</b> With the Reactive Streams jar's {@code org.reactivestreams.FlowAdapters}:
+ * {@code FlowAdapters.toFlowPublisher(conn.inbound())} (or {@code receive()}) is the input as a
+ * {@code java.util.concurrent.Flow.Publisher}, and {@code conn.outbound(FlowAdapters.toPublisher(flowPublisher))}
+ * (or {@code send}) writes from one, with the same demand rules.
  */
 public final class TcpConnection implements AutoCloseable {
 

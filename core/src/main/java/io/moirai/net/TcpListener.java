@@ -26,6 +26,10 @@ import org.reactivestreams.Publisher;
  * listener and ends its subscriber with {@code onError(CancellationException)}. {@link #onClose()} is
  * the handle of that end, which a server's {@code main} waits on (the runtime's threads are daemon
  * threads and do not keep the JVM alive).
+ *
+ * <p><b>JDK Flow.</b> {@code org.reactivestreams.FlowAdapters.toFlowPublisher(listener.connections())}
+ * is the accepted connections as a {@code java.util.concurrent.Flow.Publisher}, accepting only on demand
+ * as well.
  */
 public final class TcpListener implements AutoCloseable {
 

@@ -32,6 +32,11 @@ import org.reactivestreams.Subscriber;
  * refused. A runtime shutdown ends the subscriber with {@code onError(CancellationException)} and
  * cancels waiting sends.
  *
+ * <p><b>JDK Flow.</b> With the Reactive Streams jar's {@code org.reactivestreams.FlowAdapters}:
+ * {@code FlowAdapters.toFlowPublisher(channel.receiver())} is the receiving side as a
+ * {@code Flow.Publisher}, and {@code flowPublisher.subscribe(FlowAdapters.toFlowSubscriber(channel.asSubscriber()))}
+ * feeds the channel from one (a {@code SubmissionPublisher}, say), with the same backpressure.
+ *
  * <p><b>Threads.</b> Every method may be called from any thread, concurrently.
  *
  * @param <T> the item type

@@ -18,6 +18,10 @@ import org.reactivestreams.Publisher;
  * <p>Threads: the factory methods may be called from any thread. The publishers they return are cold
  * (each subscriber gets its own run) and signal their subscribers on the compute workers, one signal
  * at a time (§1.3).
+ *
+ * <p>JDK Flow: {@code org.reactivestreams.FlowAdapters.toFlowPublisher(..)} turns any of them into a
+ * {@code java.util.concurrent.Flow.Publisher}, and {@code FlowAdapters.toPublisher(flowPublisher)} makes
+ * a {@code Flow.Publisher} the source of {@link #parallelMap}.
  */
 public final class Streams {
 

@@ -24,6 +24,10 @@ import org.reactivestreams.Publisher;
  * arrives after the task finished receives the same result. Signals to one subscriber are serial
  * (§1.3) and may arrive on the thread that completed the task or on the thread that requested.
  *
+ * <p><b>JDK Flow.</b> {@code org.reactivestreams.FlowAdapters.toFlowPublisher(handle)} (in the
+ * Reactive Streams jar core depends on) is the handle as a {@code java.util.concurrent.Flow.Publisher},
+ * with the same per-subscriber semantics; Moirai adds no Flow API of its own.
+ *
  * <p><b>Guarantees.</b> The task's result is written once; every observer (join, tryJoin, every
  * subscriber, every {@link #toCompletableFuture() view}) sees the same terminal outcome.
  *

@@ -492,6 +492,31 @@ class ChannelTest {
     }
 
     @Test
+    void aReceiverThatSubscribesWhileABrokenFeedEndsTheChannelIsAlwaysTold() throws Exception {
+        // the ending turn and the late subscribe race: the subscribe's signal may come while the ending
+        // turn still holds the drain, which must then see the new subscriber before it lets go (before
+        // the fix about 1 in 200 of these receivers waited for ever)
+        IllegalStateException broke = new IllegalStateException("request broke");
+        for (int i = 0; i < 1_000; i++) {
+            Channel<Integer> ch = Channel.bounded(moirai, 8);
+            org.reactivestreams.Publisher<Integer> brokenSource = s -> s.onSubscribe(new org.reactivestreams.Subscription() {
+                @Override
+                public void request(long n) {
+                    throw broke;
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            brokenSource.subscribe(ch.asSubscriber());
+            TestSubscriber<Integer> sub = new TestSubscriber<>(Long.MAX_VALUE);
+            ch.receiver().subscribe(sub);
+            assertThat(sub.awaitError()).as("receiver %d", i).isSameAs(broke);
+        }
+    }
+
+    @Test
     void theFeederRejectsNullSignals() {
         Channel<Integer> ch = Channel.bounded(moirai, 4);
         Subscriber<Integer> feeder = ch.asSubscriber();

@@ -2,6 +2,8 @@ package io.moirai.examples;
 
 import static java.net.http.HttpResponse.BodyHandlers.ofString;
 
+import io.micrometer.context.ContextRegistry;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.moirai.Moirai;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
@@ -38,8 +40,10 @@ import java.util.stream.LongStream;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
  * The README's Java snippets, verbatim, each the body of one method, so that they compile with the
@@ -61,6 +65,7 @@ final class ReadmeSnippets {
     private final Event e = new Event(1);
     private final List<Event> source = List.of(new Event(2), new Event(3));
     private final List<Integer> inputs = List.of(1, 2, 3);
+    private static final ThreadLocal<String> REQUEST_ID = new ThreadLocal<>();
     private Subscriber<TcpConnection> echoServer;
     private Publisher<ByteBuffer> requests;
     private Subscriber<ByteBuffer> responses;
@@ -218,4 +223,26 @@ final class SquareService implements RSocket {              // Moirai publishers
         return Flux.from(replies.receiver()).map(DefaultPayload::create);
     }
 }
+    String contextPropagation(Moirai moirai) {
+        // README: "Context propagation"
+Hooks.enableAutomaticContextPropagation();                           // once, at start-up
+ContextRegistry.getInstance().registerThreadLocalAccessor("request-id",
+        REQUEST_ID::get, REQUEST_ID::set, REQUEST_ID::remove);
+String seen = Mono.fromCallable(REQUEST_ID::get)                      // "42" on the Moirai worker
+        .subscribeOn(MoiraiReactor.scheduler(moirai))
+        .contextWrite(Context.of("request-id", "42"))
+        .block();
+        return seen;
+    }
+
+    Moirai decoratedRuntime() {
+        // README: "Context propagation", plain tasks
+ContextSnapshotFactory snapshots = ContextSnapshotFactory.builder().build();
+Moirai moirai = Moirai.builder()
+        .taskDecorator(task -> snapshots.captureAll().wrap(task))     // the spawning thread's ThreadLocals
+        .build();
+REQUEST_ID.set("42");
+String seen = moirai.spawn(REQUEST_ID::get).join();                   // "42" on the worker, too
+        return moirai;
+    }
 }

@@ -128,7 +128,7 @@ public final class IoDriver implements Runnable {
         this.dropped = dropped;
         this.buffers = buffers;
         this.poller = new SelectorPoller(name, dropped, this::awake);
-        this.thread = new Thread(this, name);
+        this.thread = new LoopThread(this, name);
         thread.setDaemon(true);
         thread.setUncaughtExceptionHandler(dropped);
     }
@@ -146,6 +146,21 @@ public final class IoDriver implements Runnable {
     /** @return the loop thread. Any thread. */
     public Thread thread() {
         return thread;
+    }
+
+    /**
+     * @param t a thread
+     * @return whether it is the loop thread of some runtime's I/O driver (any runtime). Any thread.
+     */
+    public static boolean isLoopThread(Thread t) {
+        return t instanceof LoopThread;
+    }
+
+    /** An I/O driver's thread: a plain thread whose class tells it apart (for {@link #isLoopThread}). */
+    private static final class LoopThread extends Thread {
+        LoopThread(Runnable loop, String name) {
+            super(loop, name);
+        }
     }
 
     /** @return whether the caller is the loop thread. Any thread. */

@@ -169,14 +169,28 @@ public final class ListenerCore<C> extends IoHandler {
     public void close() {
         closeWith(null);
         if (!driver.inLoop()) {
-            try {
-                released.get(RELEASE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                // the port is released a little later; nothing else depends on it
-            }
+            awaitReleased();
         }
+    }
+
+    /** Waits (bounded) for the selector to let go of the port; runs no other code (BlockHound allows this wait). */
+    private void awaitReleased() {
+        try {
+            released.get(RELEASE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the port is released a little later; nothing else depends on it
+        }
+    }
+
+    /** The socket's accept, which may wait for a close in progress on another thread (and a close for it). */
+    private SocketChannel channelAccept() throws IOException {
+        return channel.accept();
+    }
+
+    private void channelClose() throws IOException {
+        channel.close();
     }
 
     @Override
@@ -185,7 +199,7 @@ public final class ListenerCore<C> extends IoHandler {
             return;
         }
         try {
-            channel.close();
+            channelClose();
         } catch (IOException e) {
             driver.dropped().report(e);
         }
@@ -279,7 +293,7 @@ public final class ListenerCore<C> extends IoHandler {
         protected C produce() throws IOException {
             SocketChannel c;
             try {
-                c = channel.accept();
+                c = channelAccept();
             } catch (ClosedChannelException closed) {
                 throw closed; // closed: the stream ends (see failed)
             } catch (IOException exhausted) {

@@ -151,11 +151,37 @@ public final class SocketConnection extends IoHandler {
             return;
         }
         try {
-            channel.close();
+            channelClose();
         } catch (IOException e) {
             cause.addSuppressed(e);
         }
         requestUpdate(CLOSE);
+    }
+
+    // The JDK calls on the socket that may wait for its internal locks (a close waits for a read or
+    // write in progress on another thread, and they for it): each in a method of its own that runs no
+    // other code, so BlockHound's integration can allow exactly these waits.
+
+    private void channelClose() throws IOException {
+        channel.close();
+    }
+
+    private boolean channelConnect() throws IOException {
+        return channel.connect(connectTo);
+    }
+
+    private boolean channelFinishConnect() throws IOException {
+        return channel.finishConnect();
+    }
+
+    /** The socket's read, for the reader; see {@link #channelClose}. Driver thread. */
+    int channelRead(ByteBuffer target) throws IOException {
+        return channel.read(target);
+    }
+
+    /** The socket's gathering write, for the writer; see {@link #channelClose}. The writer's owner. */
+    long channelWrite(ByteBuffer[] buffers, int count) throws IOException {
+        return count == 1 ? channel.write(buffers[0]) : channel.write(buffers, 0, count);
     }
 
     // ------------------------------------------------------------------ driver thread
@@ -227,7 +253,7 @@ public final class SocketConnection extends IoHandler {
 
     private void startConnect() {
         try {
-            if (channel.connect(connectTo)) {
+            if (channelConnect()) {
                 connected();
             } else {
                 interest(SelectionKey.OP_CONNECT, true);
@@ -239,7 +265,7 @@ public final class SocketConnection extends IoHandler {
 
     private void finishConnect() {
         try {
-            if (channel.finishConnect()) {
+            if (channelFinishConnect()) {
                 interest(SelectionKey.OP_CONNECT, false);
                 connected();
             }

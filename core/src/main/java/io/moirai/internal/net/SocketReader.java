@@ -120,7 +120,7 @@ final class SocketReader<T> extends LoopSubscription<T> {
         int asked = target.remaining();
         int n;
         try {
-            n = conn.channel.read(target);
+            n = conn.channelRead(target);
         } catch (IOException | RuntimeException e) {
             reads.unused(target, driver);
             throw e;

@@ -272,7 +272,7 @@ final class SocketWriter<T> implements Subscriber<T> {
     private boolean writeHeld() {
         long n;
         try {
-            n = count == 1 ? conn.channel.write(heldBytes[0]) : conn.channel.write(heldBytes, 0, count);
+            n = conn.channelWrite(heldBytes, count);
         } catch (IOException e) {
             conn.closeWith(e);
             end(e);

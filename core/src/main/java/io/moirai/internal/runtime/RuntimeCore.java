@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What a {@code Moirai} facade drives: the compute scheduler, the blocking pool, the registry of
@@ -35,6 +36,8 @@ import java.util.function.Supplier;
 public final class RuntimeCore {
 
     private final RuntimeConfig config;
+    /** The user's task decorator, or null: then every body is spawned as it is, at no cost. */
+    private final UnaryOperator<Runnable> decorator;
     private final DroppedErrors dropped;
     private final ComputeScheduler scheduler;
     private final BlockingPool blocking;
@@ -53,11 +56,12 @@ public final class RuntimeCore {
      */
     public RuntimeCore(RuntimeConfig config) {
         this.config = config;
+        this.decorator = config.taskDecorator();
         this.dropped = new DroppedErrors(config.droppedErrorHandler());
         this.scheduler = new ComputeScheduler(config.workerThreads(), config.threadNamePrefix(),
                 config.threadFactory(), dropped);
         this.blocking = new BlockingPool(config.maxBlockingThreads(), config.blockingKeepAlive().toNanos(),
-                config.threadNamePrefix(), dropped);
+                config.threadNamePrefix(), config.blockingThreadFactory(), dropped);
         this.io = new IoGroup(config.ioThreads(), config.threadNamePrefix(), dropped, config.ioBuffers());
         scheduler.start();
     }
@@ -95,7 +99,7 @@ public final class RuntimeCore {
     /** Spawns a compute task. */
     public <T> TaskHandle<T> spawn(Callable<? extends T> callable) {
         ensureOpen();
-        ComputeTask<T> task = new ComputeTask<>(scheduler, callable);
+        ComputeTask<T> task = new ComputeTask<>(scheduler, decorate(callable));
         scheduler.submit(task);
         return task;
     }
@@ -103,7 +107,7 @@ public final class RuntimeCore {
     /** Spawns a blocking task. */
     public <T> TaskHandle<T> spawnBlocking(Callable<? extends T> callable) {
         ensureOpen();
-        BlockingTask<T> task = new BlockingTask<>(scheduler, callable);
+        BlockingTask<T> task = new BlockingTask<>(scheduler, decorate(callable));
         blocking.submit(task);
         return task;
     }
@@ -111,7 +115,8 @@ public final class RuntimeCore {
     /** Spawns an async task. */
     public <T> TaskHandle<T> spawnAsync(Supplier<? extends CompletionStage<? extends T>> supplier) {
         ensureOpen();
-        AsyncTask<T> task = new AsyncTask<>(scheduler, async, supplier);
+        UnaryOperator<Runnable> d = decorator;
+        AsyncTask<T> task = new AsyncTask<>(scheduler, async, d == null ? supplier : DecoratedCall.supplier(d, supplier));
         scheduler.submit(task);
         return task;
     }
@@ -133,7 +138,7 @@ public final class RuntimeCore {
     public <T> TaskHandle<T> schedule(Duration delay, Callable<? extends T> callable) {
         ensureOpen();
         long deadline = Ticks.ceil(Ticks.deadlineNanos(System.nanoTime(), saturatedNanos(delay)));
-        TimerTask<T> task = new TimerTask<>(scheduler, io.next(), deadline, callable);
+        TimerTask<T> task = new TimerTask<>(scheduler, io.next(), deadline, callable == null ? null : decorate(callable));
         task.start();
         return task;
     }
@@ -151,7 +156,15 @@ public final class RuntimeCore {
     /** Runs a fire-and-forget command on the compute workers. */
     public void execute(Runnable command) {
         ensureOpen();
-        scheduler.submit(new CommandJob(scheduler, command, discardedCommands));
+        UnaryOperator<Runnable> d = decorator;
+        scheduler.submit(new CommandJob(scheduler, d == null ? command : DecoratedCall.command(d, command),
+                discardedCommands));
+    }
+
+    /** The body a task runs: the user's callable, or, with a task decorator, the decorated call. */
+    private <T> Callable<? extends T> decorate(Callable<? extends T> callable) {
+        UnaryOperator<Runnable> d = decorator;
+        return d == null ? callable : DecoratedCall.of(d, callable);
     }
 
     /**

@@ -228,7 +228,11 @@ public final class ChannelCore<T> extends ChannelSenders<T> implements Publisher
     boolean hasWork() {
         int st = state;
         if ((st & TERMINATED) != 0) {
-            return false;
+            // a subscriber that attached while the channel was ending (cancelled, aborted, shut down)
+            // is told by a turn (drainTurn); its subscribe may have signalled while the ending turn
+            // still held the drain, so that turn must see it here before letting go (Dekker with
+            // attached = true then signal())
+            return (st & CANCELLED) != 0 && attached && SUBSCRIBER.getVolatile(this) != GONE;
         }
         if ((st & CANCELLED) != 0) {
             return true;

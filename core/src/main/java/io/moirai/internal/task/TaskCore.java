@@ -390,20 +390,41 @@ public abstract class TaskCore<T> extends Job implements TaskHandle<T> {
             }
             scheduler.beforeBlocking();
         }
-        // bounded spin (JOIN_SPIN_NANOS, 5 µs by default): a task about to finish is not worth a park
-        long spinUntil = System.nanoTime() + Math.min(JOIN_SPIN_NANOS, timed ? nanos : Long.MAX_VALUE);
-        while ((s = state()) < SUCCESS && System.nanoTime() - spinUntil < 0) {
-            Thread.onSpinWait();
-        }
+        s = spinUntilDone(timed ? nanos : Long.MAX_VALUE);
         if (s >= SUCCESS) {
             return s;
         }
         JoinWaiter waiter = new JoinWaiter(Thread.currentThread());
-        addListener(waiter);
+        addListener(waiter); // may signal observers (user code) if the task just finished: outside the waits
+        return parkUntilDone(waiter, timed, deadline);
+    }
+
+    /**
+     * A join's bounded spin ({@code JOIN_SPIN_NANOS}, 5 µs by default): a task about to finish is not
+     * worth a park. Runs no other code; BlockHound's integration allows the spin here.
+     *
+     * @return the state at the end of the spin
+     */
+    private int spinUntilDone(long maxNanos) {
+        long spinUntil = System.nanoTime() + Math.min(JOIN_SPIN_NANOS, maxNanos);
+        int s;
+        while ((s = state()) < SUCCESS && System.nanoTime() - spinUntil < 0) {
+            Thread.onSpinWait();
+        }
+        return s;
+    }
+
+    /**
+     * A join's park, until the task's completer unparks {@code waiter}'s thread or the deadline passes.
+     * Runs no user code; BlockHound's integration allows the park here.
+     *
+     * @return the state the join ends with (not terminal if it timed out)
+     */
+    private int parkUntilDone(JoinWaiter waiter, boolean timed, long deadline) {
         boolean interrupted = false;
         try {
             for (;;) {
-                s = state();
+                int s = state();
                 if (s >= SUCCESS) {
                     return s;
                 }

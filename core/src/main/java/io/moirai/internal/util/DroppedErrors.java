@@ -35,6 +35,11 @@ public final class DroppedErrors implements Thread.UncaughtExceptionHandler {
                 error.addSuppressed(t);
             }
         }
+        log(error);
+    }
+
+    /** The default: the runtime's own log line (I/O a non-blocking thread may do; BlockHound allows it here). */
+    private static void log(Throwable error) {
         try {
             LOG.log(System.Logger.Level.ERROR, "Moirai dropped an error that no handle or subscriber could receive", error);
         } catch (Throwable ignored) {
