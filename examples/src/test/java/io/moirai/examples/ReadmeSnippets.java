@@ -2,7 +2,11 @@ package io.moirai.examples;
 
 import static java.net.http.HttpResponse.BodyHandlers.ofString;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.moirai.Moirai;
+import io.moirai.micrometer.MoiraiMetrics;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.reactor.MoiraiReactor;
@@ -120,5 +124,12 @@ Completable done = MoiraiRx.toCompletable(moirai.delay(Duration.ofMillis(10)));
 long even = Flowable.range(0, 1_000).observeOn(rxCpu).filter(i -> i % 2 == 0).count().blockingGet();
         rxCpu.shutdown();
         return even;
+    }
+
+    MeterRegistry micrometer(Moirai moirai) {
+        // README: "Micrometer"
+MeterRegistry registry = new SimpleMeterRegistry();                      // or your application's registry
+new MoiraiMetrics(moirai, Tags.of("runtime", "main")).bindTo(registry);  // moirai.workers, moirai.tasks.spawned, ...
+        return registry;
     }
 }

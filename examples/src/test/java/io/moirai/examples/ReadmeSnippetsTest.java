@@ -47,6 +47,7 @@ class ReadmeSnippetsTest {
             assertThat(s.reactor(moirai)).hasSize(1_000).startsWith(0, 1, 4, 9);
             assertThat(s.rxjava(moirai)).isEqualTo(500L);
             s.streams(moirai);
+            assertThat(s.micrometer(moirai).get("moirai.workers").tag("runtime", "main").gauge().value()).isEqualTo(2.0);
         }
     }
 }
