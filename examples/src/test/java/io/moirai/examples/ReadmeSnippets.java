@@ -4,7 +4,11 @@ import static java.net.http.HttpResponse.BodyHandlers.ofString;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshotFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.moirai.Moirai;
+import io.moirai.micrometer.MoiraiMetrics;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.reactor.MoiraiReactor;
@@ -244,5 +248,12 @@ Moirai moirai = Moirai.builder()
 REQUEST_ID.set("42");
 String seen = moirai.spawn(REQUEST_ID::get).join();                   // "42" on the worker, too
         return moirai;
+    }
+
+    MeterRegistry micrometer(Moirai moirai) {
+        // README: "Micrometer"
+MeterRegistry registry = new SimpleMeterRegistry();                      // or your application's registry
+new MoiraiMetrics(moirai, Tags.of("runtime", "main")).bindTo(registry);  // moirai.workers, moirai.tasks.spawned, ...
+        return registry;
     }
 }

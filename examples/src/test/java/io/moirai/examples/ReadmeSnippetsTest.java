@@ -49,6 +49,7 @@ class ReadmeSnippetsTest {
             s.streams(moirai);
             assertThat(s.rsocket(moirai)).containsExactly("a", "b", "c");
             assertThat(s.rsocketRecipe(moirai)).containsExactly("49", "0,1,4,9");
+            assertThat(s.micrometer(moirai).get("moirai.workers").tag("runtime", "main").gauge().value()).isEqualTo(2.0);
         }
     }
 }
