@@ -5,6 +5,7 @@ import io.moirai.examples.cli.EchoServerCommand;
 import io.moirai.examples.cli.HttpServerCommand;
 import io.moirai.examples.cli.PipelineCommand;
 import io.moirai.examples.cli.ScaleCoordinatorCommand;
+import io.moirai.examples.cli.ScaleDemoCommand;
 import io.moirai.examples.cli.ScaleWorkerCommand;
 import io.moirai.examples.cli.TickerCommand;
 import java.io.PrintWriter;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * The examples jar's command line ({@code java -jar examples/target/moirai-examples.jar [command]}):
  * {@code demo} (the default), {@code echo-server}, {@code http-server}, {@code pipeline},
- * {@code ticker}, and the scale-out example's {@code scale-worker} and {@code scale-coordinator},
- * each with {@code --help}.
+ * {@code ticker}, and the scale-out example's {@code scale-worker}, {@code scale-coordinator} and
+ * {@code scale-demo}, each with {@code --help}.
  *
  * <p>Exit codes: 0 success; 1 a step of the command failed; 2 bad usage (unknown command or option, a
  * bad value: the message says which, followed by the usage).
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
         description = "Runnable examples of the Moirai runtime. Without a command, runs the demo tour.",
         subcommands = {DemoCommand.class, EchoServerCommand.class, HttpServerCommand.class,
                 PipelineCommand.class, TickerCommand.class,
-                ScaleWorkerCommand.class, ScaleCoordinatorCommand.class,
+                ScaleWorkerCommand.class, ScaleCoordinatorCommand.class, ScaleDemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
