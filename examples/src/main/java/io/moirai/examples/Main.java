@@ -6,6 +6,9 @@ import io.moirai.examples.cli.HttpServerCommand;
 import io.moirai.examples.cli.LongRunning;
 import io.moirai.examples.cli.PipelineCommand;
 import io.moirai.examples.cli.StopOnShutdown;
+import io.moirai.examples.cli.ScaleCoordinatorCommand;
+import io.moirai.examples.cli.ScaleDemoCommand;
+import io.moirai.examples.cli.ScaleWorkerCommand;
 import io.moirai.examples.cli.TickerCommand;
 import io.moirai.examples.cli.Version;
 import java.io.PrintWriter;
@@ -17,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The examples jar's command line ({@code java -jar examples/target/moirai-examples.jar [command]}):
- * {@code demo} (the default), {@code echo-server}, {@code http-server}, {@code pipeline} and
- * {@code ticker}, each with {@code --help}.
+ * {@code demo} (the default), {@code echo-server}, {@code http-server}, {@code pipeline},
+ * {@code ticker}, and the scale-out example's {@code scale-worker}, {@code scale-coordinator} and
+ * {@code scale-demo}, each with {@code --help}.
  *
  * <p>Exit codes: 0 success, also for a long-running command stopped by Ctrl-C or SIGTERM (it prints
  * its summary first); 1 a step of the command failed; 2 bad usage (unknown command or option, a bad
@@ -27,7 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "moirai-examples", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Runnable examples of the Moirai runtime. Without a command, runs the demo tour.",
         subcommands = {DemoCommand.class, EchoServerCommand.class, HttpServerCommand.class,
-                PipelineCommand.class, TickerCommand.class, CommandLine.HelpCommand.class})
+                PipelineCommand.class, TickerCommand.class,
+                ScaleWorkerCommand.class, ScaleCoordinatorCommand.class, ScaleDemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     /**

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.moirai.Moirai;
 import io.moirai.micrometer.MoiraiMetrics;
+import io.moirai.examples.cli.Work;
+import io.moirai.examples.scale.Records;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
 import io.moirai.reactor.MoiraiReactor;
@@ -184,6 +186,14 @@ List<String> letters = client.requestStream(DefaultPayload.create("letters"))
             client.dispose();
             server.dispose();
         }
+    }
+
+    Flux<Payload> scaleWorker(Moirai moirai, Publisher<Payload> records, int rounds, int parallelism) {
+        // README: "Scale-out over RSocket", a worker's answer to a request-channel of records
+Publisher<Long> indices = Flux.from(records).map(Records::index);         // the coordinator's request-channel
+Publisher<Records.Result> results = Streams.parallelMap(moirai, indices,   // asks for one window of records,
+        (Long i) -> new Records.Result(i, Work.transform(i, rounds)), parallelism); // then more as results leave
+return Flux.from(results).map(Records::result);                            // sent as the coordinator asks
     }
 
     // README: "RSocket adapter", serving Moirai publishers
