@@ -144,6 +144,7 @@ class ComputeThreadsBlockHoundTest {
                 }
             });
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort())) {
+                assertThat(s.isConnected()).isTrue(); // held open while the server's subscriber blocks
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (dropped.isEmpty() && System.nanoTime() < deadline) {
                     moirai.delay(Duration.ofMillis(5)).join(WAIT); // polling: the report has nothing to wait on

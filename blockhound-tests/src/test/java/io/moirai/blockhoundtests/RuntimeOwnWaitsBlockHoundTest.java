@@ -105,6 +105,7 @@ class RuntimeOwnWaitsBlockHoundTest {
         assertThat(BlockHoundSupport.reports()).isEmpty();
     }
 
+    @SuppressWarnings("try") // closes a resource early on purpose, or holds one only to keep it open
     private static void echoes(Moirai moirai) throws Exception {
         int chunks = 64;
         int size = 16 * 1024;

@@ -25,6 +25,7 @@ public final class ChannelFeed<T> extends ForwardingSubscriber<T> implements Cor
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Scannable.scanUnsafe takes the raw Attr
     public Object scanUnsafe(Attr key) {
         return key == Attr.RUN_STYLE ? Attr.RunStyle.SYNC : null;
     }

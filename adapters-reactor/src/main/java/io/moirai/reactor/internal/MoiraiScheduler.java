@@ -149,6 +149,7 @@ public final class MoiraiScheduler implements Scheduler, Scannable {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Scannable.scanUnsafe takes the raw Attr
     public Object scanUnsafe(Attr key) {
         if (key == Attr.NAME) {
             return name;

@@ -260,6 +260,7 @@ final class SerialWorker
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Scannable.scanUnsafe takes the raw Attr
     public Object scanUnsafe(Attr key) {
         if (key == Attr.PARENT) {
             return lifetime.scheduler;

@@ -209,8 +209,8 @@ public final class BeyondJmh {
     // ---------------------------------------------------------------- memory per pending task
 
     static List<ObjectNode> memory(Options o) throws Exception {
-        List<Pending> rows = List.of(new MoiraiDelay(o.workers), new ExecutorDelay(o.workers), new WheelDelay(o.workers),
-                new MoiraiAsync(o.workers), new FutureAsync(o.workers));
+        List<Pending> rows = List.of(new Pending.MoiraiDelay(o.workers), new Pending.ExecutorDelay(o.workers),
+                new Pending.WheelDelay(o.workers), new Pending.MoiraiAsync(o.workers), new Pending.FutureAsync(o.workers));
         Map<Pending, List<Double>> bytes = new LinkedHashMap<>();
         rows.forEach(r -> bytes.put(r, new ArrayList<>()));
         int warmup = Math.max(1_000, o.handles / 10);

@@ -245,6 +245,7 @@ class HttpServerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a resource early on purpose, or holds one only to keep it open
     void aClientThatDoesNotReadIsNotReadFrom() throws Exception {
         byte[] chunk = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
         long limit = 256L * 1024 * 1024; // without backpressure the server would read all of it
@@ -455,6 +456,7 @@ class HttpServerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a resource early on purpose, or holds one only to keep it open
     void aClientBeyondTheConnectionLimitIsRefusedAtOnce() throws Exception {
         server.close();
         server = HttpServer.start(moirai, loopback(), 2);
