@@ -1,5 +1,7 @@
 package io.moirai.rsocket.internal;
 
+import io.moirai.internal.flow.Demand;
+import io.moirai.internal.util.VarHandles;
 import io.moirai.net.NetBuffer;
 import io.netty.buffer.ByteBuf;
 import io.rsocket.exceptions.ConnectionErrorException;
@@ -51,11 +53,11 @@ import reactor.core.publisher.Operators;
  */
 final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>, Subscription {
 
-    private static final VarHandle SUBSCRIBED = Handles.field(MethodHandles.lookup(), "subscribed", int.class);
-    private static final VarHandle REQUESTED = Handles.field(MethodHandles.lookup(), "requested", long.class);
-    private static final VarHandle WIP = Handles.field(MethodHandles.lookup(), "wip", int.class);
-    private static final VarHandle ARRIVED = Handles.field(MethodHandles.lookup(), "arrived", NetBuffer.class);
-    private static final VarHandle FAILURE = Handles.field(MethodHandles.lookup(), "failure", Throwable.class);
+    private static final VarHandle SUBSCRIBED = VarHandles.field(MethodHandles.lookup(), "subscribed", int.class);
+    private static final VarHandle REQUESTED = VarHandles.field(MethodHandles.lookup(), "requested", long.class);
+    private static final VarHandle WIP = VarHandles.field(MethodHandles.lookup(), "wip", int.class);
+    private static final VarHandle ARRIVED = VarHandles.field(MethodHandles.lookup(), "arrived", NetBuffer.class);
+    private static final VarHandle FAILURE = VarHandles.field(MethodHandles.lookup(), "failure", Throwable.class);
 
     /** The marker of the upstream's {@code onComplete} (end of stream) in {@link #upstreamEnd}. */
     private static final Object END_OF_STREAM = new Object();
@@ -138,7 +140,7 @@ final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>
             invalidRequest = n;
             invalid = true;
         } else {
-            Handles.addDemand(REQUESTED, this, n);
+            Demand.add(REQUESTED, this, n);
         }
         drain();
     }
@@ -222,7 +224,7 @@ final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>
         }
         if (invalid) {
             long bad = invalidRequest;
-            end(a, Handles.invalidRequest(bad), false);
+            end(a, Demand.invalidRequest(bad), false);
             return;
         }
         replies.hold();
@@ -277,7 +279,7 @@ final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>
             e++;
         }
         if (e != 0) {
-            r = Handles.produced(REQUESTED, this, e);
+            r = Demand.produced(REQUESTED, this, e);
         }
         if (current != null || arrived != null) {
             return; // frames left for later demand

@@ -1,5 +1,6 @@
 package io.moirai.rsocket.internal;
 
+import io.moirai.internal.util.VarHandles;
 import io.moirai.Moirai;
 import io.moirai.net.TcpConnection;
 import io.moirai.net.TcpListener;
@@ -35,7 +36,7 @@ import reactor.util.context.Context;
  */
 final class ListeningServer implements MoiraiRSocket.Server, Subscriber<TcpConnection> {
 
-    private static final VarHandle DISPOSED = Handles.field(MethodHandles.lookup(), "disposed", int.class);
+    private static final VarHandle DISPOSED = VarHandles.field(MethodHandles.lookup(), "disposed", int.class);
 
     private final Moirai moirai;
     private final TcpListener listener;

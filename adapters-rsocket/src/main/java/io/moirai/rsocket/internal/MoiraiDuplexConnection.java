@@ -1,5 +1,6 @@
 package io.moirai.rsocket.internal;
 
+import io.moirai.internal.util.VarHandles;
 import io.moirai.Moirai;
 import io.moirai.net.TcpConnection;
 import io.moirai.rsocket.MoiraiRSocket;
@@ -47,7 +48,7 @@ final class MoiraiDuplexConnection implements DuplexConnection {
     /** How long {@link #sendErrorAndClose} waits for the ERROR frame to be written before it closes anyway. */
     static final Duration ERROR_FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final VarHandle CLOSED = Handles.field(MethodHandles.lookup(), "closed", int.class);
+    private static final VarHandle CLOSED = VarHandles.field(MethodHandles.lookup(), "closed", int.class);
 
     private final Moirai moirai;
     private final TcpConnection tcp;

@@ -1,5 +1,7 @@
 package io.moirai.rsocket.internal;
 
+import io.moirai.internal.flow.Demand;
+import io.moirai.internal.util.VarHandles;
 import io.moirai.Moirai;
 import io.moirai.net.NetBuffer;
 import io.netty.buffer.ByteBuf;
@@ -64,13 +66,13 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
     private static final int CLOSED = 2;
     private static final int CANCELLED = 4;
 
-    private static final VarHandle STATE = Handles.field(MethodHandles.lookup(), "state", int.class);
-    private static final VarHandle QUEUED = Handles.field(MethodHandles.lookup(), "queuedBytes", long.class);
-    private static final VarHandle REQUESTED = Handles.field(MethodHandles.lookup(), "requested", long.class);
-    private static final VarHandle WIP = Handles.field(MethodHandles.lookup(), "wip", int.class);
-    private static final VarHandle FINAL_FRAME = Handles.field(MethodHandles.lookup(), "finalFrame", ByteBuf.class);
-    private static final VarHandle SUBSCRIBED = Handles.field(MethodHandles.lookup(), "subscribed", int.class);
-    private static final VarHandle FLUSH = Handles.field(MethodHandles.lookup(), "flushScheduled", int.class);
+    private static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), "state", int.class);
+    private static final VarHandle QUEUED = VarHandles.field(MethodHandles.lookup(), "queuedBytes", long.class);
+    private static final VarHandle REQUESTED = VarHandles.field(MethodHandles.lookup(), "requested", long.class);
+    private static final VarHandle WIP = VarHandles.field(MethodHandles.lookup(), "wip", int.class);
+    private static final VarHandle FINAL_FRAME = VarHandles.field(MethodHandles.lookup(), "finalFrame", ByteBuf.class);
+    private static final VarHandle SUBSCRIBED = VarHandles.field(MethodHandles.lookup(), "subscribed", int.class);
+    private static final VarHandle FLUSH = VarHandles.field(MethodHandles.lookup(), "flushScheduled", int.class);
 
     private final MpscUnboundedXaddArrayQueue<ByteBuf> urgent = new MpscUnboundedXaddArrayQueue<>(16);
     private final MpscUnboundedXaddArrayQueue<ByteBuf> normal = new MpscUnboundedXaddArrayQueue<>(256);
@@ -227,7 +229,7 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
             invalidRequest = n;
             invalid = true;
         } else {
-            Handles.addDemand(REQUESTED, this, n);
+            Demand.add(REQUESTED, this, n);
         }
         drain();
     }
@@ -302,7 +304,7 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
             long bad = invalidRequest;
             finished = true;
             discard();
-            w.onError(Handles.invalidRequest(bad));
+            w.onError(Demand.invalidRequest(bad));
             return;
         }
         long r = requested;
@@ -326,7 +328,7 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
             }
         }
         if (e != 0) {
-            Handles.produced(REQUESTED, this, e);
+            Demand.produced(REQUESTED, this, e);
         }
         if (finalTaken && current == null) { // the last frame is in a write the writer has
             finished = true;
