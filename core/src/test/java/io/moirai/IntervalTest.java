@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -117,8 +118,11 @@ class IntervalTest {
     void cancelInsideOnNextStopsTheTicksAndRemovesTheTimer() {
         try (Moirai moirai = runtime(uniquePrefix("iv-cancel-in"))) {
             assertThat(moirai.metrics().pendingTimers()).isZero();
+            // cancels on the fourth tick it receives (counted, not numbered: a late firing on a loaded
+            // machine numbers its tick after the ones that passed, so tick 3 itself may never come)
+            AtomicInteger received = new AtomicInteger();
             TestSubscriber<Long> s = new TestSubscriber<Long>(Long.MAX_VALUE).onNextDo((sub, v) -> {
-                if (v == 3) {
+                if (received.incrementAndGet() == 4) {
                     sub.cancel();
                 }
             });
@@ -127,7 +131,7 @@ class IntervalTest {
             awaitPendingTimers(moirai, 0);
             // time is the subject: no tick after the cancel, however long we watch
             assertThat(s.valuesWithin(5, PERIOD.multipliedBy(10))).as("tick after cancel: %s", s).isFalse();
-            assertThat(s.values()).containsExactly(0L, 1L, 2L, 3L);
+            assertThat(s.values()).hasSize(4).isSorted().doesNotHaveDuplicates();
             assertThat(s.isTerminated()).isFalse();
             assertThat(s.violations()).isEmpty();
         }
