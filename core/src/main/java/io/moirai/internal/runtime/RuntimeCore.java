@@ -116,7 +116,7 @@ public final class RuntimeCore {
     public <T> TaskHandle<T> spawnAsync(Supplier<? extends CompletionStage<? extends T>> supplier) {
         ensureOpen();
         UnaryOperator<Runnable> d = decorator;
-        AsyncTask<T> task = new AsyncTask<>(scheduler, async, d == null ? supplier : DecoratedCall.supplier(d, supplier));
+        AsyncTask<T> task = AsyncTask.supplying(scheduler, async, d == null ? supplier : DecoratedCall.supplier(d, supplier));
         scheduler.submit(task);
         return task;
     }

@@ -4,11 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The async tasks whose stage is pending, so that a shutdown can cancel them: intrusive doubly linked
- * lists (the links live in {@link AsyncTask}, no node is allocated), split into stripes with one lock
- * each so that concurrent spawns rarely contend. A task's stripe follows from its identity hash, so
- * the task stores nothing but its two links; it is linked exactly when it is its stripe's head or has
- * a predecessor, which is read under the stripe's lock.
+ * The async tasks of one runtime that have not ended, so that a shutdown can cancel them: intrusive
+ * doubly linked lists (the links live in {@link AsyncTask}, no node is allocated), split into stripes
+ * so that concurrent spawns rarely contend.
+ *
+ * <p>A task stores nothing but its two links, not even its registry: its stripe index follows from its
+ * identity hash, stripe {@code i} of every registry is guarded by the same JVM-wide lock
+ * {@code LOCKS[i]}, and a task's {@code prev} is the {@link Stripe} itself when the task is the head.
+ * So a task unlinks itself ({@link #remove}) knowing only itself, which keeps a pending async task at
+ * three reference fields of its own. A task is linked exactly when its {@code prev} is non-null, which is
+ * read under the lock.
  *
  * <p>Threads: any thread may {@link #add}, {@link #remove} and {@link #cancelAll}. A task added after
  * {@code cancelAll} started is refused ({@code add} returns false after linking it, and the caller
@@ -16,78 +21,84 @@ import java.util.List;
  */
 public final class AsyncRegistry {
 
-    private static final class Stripe {
+    /** The head of one stripe's list; a head task's {@code prev}. */
+    static final class Stripe {
         AsyncTask<?> head;
-        int size;
     }
 
-    private final Stripe[] stripes;
-    private final int mask;
+    private static final int STRIPES = Integer.highestOneBit(
+            Math.max(4, Runtime.getRuntime().availableProcessors() * 4 - 1) * 2);
+    private static final Object[] LOCKS = new Object[STRIPES];
+
+    static {
+        for (int i = 0; i < STRIPES; i++) {
+            LOCKS[i] = new Object();
+        }
+    }
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
     private volatile boolean closed;
 
-    /** Creates a registry with a stripe count suited to the machine. */
+    /** Creates an empty registry. */
     public AsyncRegistry() {
-        int n = Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 4 - 1) * 2);
-        stripes = new Stripe[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }
-        mask = n - 1;
     }
 
     /**
-     * Links a task whose stage is now pending.
+     * Links a task that has not ended yet.
      *
      * @return {@code false} if the registry is closed (the caller must cancel the task)
      */
     boolean add(AsyncTask<?> task) {
-        Stripe s = stripeOf(task);
-        synchronized (s) {
-            task.prev = null;
-            task.next = s.head;
-            if (s.head != null) {
-                s.head.prev = task;
+        int i = indexOf(task);
+        synchronized (LOCKS[i]) {
+            Stripe s = stripes[i];
+            AsyncTask<?> first = s.head;
+            task.prev = s;
+            task.next = first;
+            if (first != null) {
+                first.prev = task;
             }
             s.head = task;
-            s.size++;
         }
         return !closed;
     }
 
-    /** Unlinks a task that ended; a task that was never linked is ignored. */
-    void remove(AsyncTask<?> task) {
-        Stripe s = stripeOf(task);
-        synchronized (s) {
-            if (task.prev == null && s.head != task) {
+    /** Unlinks a task that ended, from whichever registry holds it; a task not linked is ignored. */
+    static void remove(AsyncTask<?> task) {
+        synchronized (LOCKS[indexOf(task)]) {
+            Object p = task.prev;
+            if (p == null) {
                 return; // never linked, or unlinked already
             }
-            if (task.prev != null) {
-                task.prev.next = task.next;
+            AsyncTask<?> n = task.next;
+            if (p instanceof Stripe s) {
+                s.head = n;
             } else {
-                s.head = task.next;
+                ((AsyncTask<?>) p).next = n;
             }
-            if (task.next != null) {
-                task.next.prev = task.prev;
+            if (n != null) {
+                n.prev = p;
             }
             task.prev = null;
             task.next = null;
-            s.size--;
         }
     }
 
-    private Stripe stripeOf(AsyncTask<?> task) {
+    private static int indexOf(AsyncTask<?> task) {
         int h = System.identityHashCode(task);
-        return stripes[(h ^ (h >>> 16)) & mask];
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
-    /** Closes the registry and cancels every pending task (each cancel unlinks its task). */
+    /** Closes the registry and cancels every task in it (each cancel unlinks its task). */
     public void cancelAll() {
         closed = true;
-        for (Stripe s : stripes) {
-            List<AsyncTask<?>> pending;
-            synchronized (s) {
-                pending = new ArrayList<>(s.size);
-                for (AsyncTask<?> t = s.head; t != null; t = t.next) {
+        for (int i = 0; i < STRIPES; i++) {
+            List<AsyncTask<?>> pending = new ArrayList<>();
+            synchronized (LOCKS[i]) {
+                for (AsyncTask<?> t = stripes[i].head; t != null; t = t.next) {
                     pending.add(t);
                 }
             }
@@ -97,14 +108,15 @@ public final class AsyncRegistry {
         }
     }
 
-    /** @return the number of pending async tasks (a snapshot) */
-    public int size() {
-        int n = 0;
-        for (Stripe s : stripes) {
-            synchronized (s) {
-                n += s.size;
+    /** @return whether no task is linked (a snapshot, stripe by stripe; for tests and diagnostics) */
+    public boolean isEmpty() {
+        for (int i = 0; i < STRIPES; i++) {
+            synchronized (LOCKS[i]) {
+                if (stripes[i].head != null) {
+                    return false;
+                }
             }
         }
-        return n;
+        return true;
     }
 }
