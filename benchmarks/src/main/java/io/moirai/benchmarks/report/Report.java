@@ -94,7 +94,8 @@ public final class Report {
         List<Evaluation> evaluations = evaluate(Comparisons.ALL, results, o.cores);
         Context ctx = new Context(ZonedDateTime.now(ZoneOffset.UTC), o.command, o.commit,
                 o.commands == null || !Files.exists(o.commands) ? List.of() : Files.readAllLines(o.commands),
-                o.cores, totalMemoryBytes(), o.notes, o.png == null ? null : o.png.getFileName().toString());
+                o.cores, totalMemoryBytes(), Libraries.inThisJar(), o.notes,
+                o.png == null ? null : o.png.getFileName().toString());
         String md = markdown(evaluations, results, ctx);
         if (o.md != null) {
             Files.writeString(o.md, md);
@@ -169,11 +170,12 @@ public final class Report {
      * @param commands the exact commands of the measurements (JMH and BeyondJmh invocations)
      * @param cores the machine's cores
      * @param memoryBytes the machine's memory
+     * @param libraries the peer libraries' versions (empty if unknown), see {@link Libraries}
      * @param notes notes to put at the top (e.g. that a quick run is not a figure)
      * @param chartFile the chart's file name, to link it, or {@code null}
      */
     record Context(ZonedDateTime time, String command, String commit, List<String> commands, int cores,
-            long memoryBytes, List<String> notes, String chartFile) {}
+            long memoryBytes, String libraries, List<String> notes, String chartFile) {}
 
     // ---------------------------------------------------------------- merge
 
@@ -281,7 +283,11 @@ public final class Report {
         }
         List<String> software = new ArrayList<>(jdks);
         software.addAll(jmhs);
-        md.append(software.isEmpty() ? "No results." : String.join(", ", software) + ".").append(" JVM flags per suite: see *Settings*.\n\n");
+        md.append(software.isEmpty() ? "No results." : String.join(", ", software) + ".").append(" JVM flags per suite: see *Settings*.\n");
+        if (!ctx.libraries().isEmpty()) {
+            md.append("Libraries (as resolved into the benchmarks jar): ").append(ctx.libraries()).append(".\n");
+        }
+        md.append('\n');
         if (ctx.chartFile() != null) {
             md.append("Chart of the ratios: [`").append(ctx.chartFile()).append("`](").append(ctx.chartFile()).append(").\n\n");
         }

@@ -251,7 +251,7 @@ class ReportTest {
     void markdownHasOneLinePerComparisonWithFiguresRatiosAndVerdicts() {
         Report.Context ctx = new Report.Context(ZonedDateTime.of(2026, 11, 30, 12, 0, 0, 0, ZoneOffset.UTC),
                 "benchmarks/run.sh --smoke", "abc1234", List.of("java -jar benchmarks/target/benchmarks.jar -f 1 X"),
-                2, 24L << 30, List.of("Smoke run: not a figure."), "latest.png");
+                2, 24L << 30, "reactor-core 3.8.7, RxJava 3.1.12", List.of("Smoke run: not a figure."), "latest.png");
         String md = Report.markdown(evaluations, results, ctx);
         List<String> lines = md.lines().collect(Collectors.toList());
         int header = lines.indexOf("| measure | unit | Moirai | peers (reference in bold) | Moirai / peer | target | result |");
@@ -268,7 +268,8 @@ class ReportTest {
         assertThat(table.get(1)).contains("**missed**: 0.83x");
         assertThat(md).contains("> **Note:** Smoke run: not a figure.", "fewer than 3 forks",
                 "at commit `abc1234` by `benchmarks/run.sh --smoke`", "Machine: 2 cores, 24.0 GiB",
-                "JDK 17.0.15", "JMH 1.37", "### Settings", "`-Xms1g -Xmx1g`", "### Commands",
+                "JDK 17.0.15", "JMH 1.37", "Libraries (as resolved into the benchmarks jar): reactor-core 3.8.7, RxJava 3.1.12.",
+                "### Settings", "`-Xms1g -Xmx1g`", "### Commands",
                 "java -jar benchmarks/target/benchmarks.jar -f 1 X", "### Every row measured",
                 "| TimerBenchmark.fireMoirai:timer |", "idle window 1: process 20.0 ms CPU", "[`latest.png`](latest.png)");
         // the idle CPU figure has no error: its (min-max) over the windows is shown instead
@@ -304,7 +305,7 @@ class ReportTest {
         Path png = dir.resolve("empty.png");
         Report.writeChart(none, png);
         assertThat(ImageIO.read(png.toFile())).isNotNull();
-        Report.Context ctx = new Report.Context(ZonedDateTime.now(ZoneOffset.UTC), "", "", List.of(), 2, -1, List.of(), null);
+        Report.Context ctx = new Report.Context(ZonedDateTime.now(ZoneOffset.UTC), "", "", List.of(), 2, -1, "", List.of(), null);
         assertThat(Report.markdown(none, List.of(), ctx)).contains("No results.");
     }
 
@@ -319,6 +320,28 @@ class ReportTest {
         assertThat(merged).hasSize(22);
         assertThat(merged.get(0).shortName()).isEqualTo("TaskRoundTripBenchmark.moirai");
         assertThat(merged.get(21).shortName()).isEqualTo("BeyondJmh.scale");
+    }
+
+    @Test
+    void librariesAreNamedWithTheVersionsTheDependencyListResolved() {
+        String list = String.join("\n",
+                "",
+                "The following files have been resolved:",
+                "   io.netty:netty-transport-native-epoll:jar:linux-x86_64:4.2.17.Final:runtime -- module io.netty.transport.epoll [auto]",
+                "   io.reactivex.rxjava3:rxjava:jar:3.1.12:compile -- module io.reactivex.rxjava3",
+                "   io.projectreactor:reactor-core:jar:3.8.7:compile -- module reactor.core [auto]",
+                "   io.netty:netty-transport:jar:4.2.17.Final:compile -- module io.netty.transport [auto]",
+                "   org.jctools:jctools-core:jar:4.0.7:compile",
+                "");
+        assertThat(Libraries.describe(list)).isEqualTo("reactor-core 3.8.7, Netty 4.2.17.Final, RxJava 3.1.12, JCTools 4.0.7");
+        assertThat(Libraries.describe("")).isEmpty();
+    }
+
+    @Test
+    void theBuildPutsTheDependencyListWhereTheReportReadsIt() {
+        // written by maven-dependency-plugin into target/classes, which is on the tests' class path
+        assertThat(Libraries.inThisJar()).contains("reactor-core 3.", "reactor-netty 1.", "Netty 4.", "RxJava 3.",
+                "RSocket 1.", "JCTools 4.");
     }
 
     @Test
