@@ -204,8 +204,10 @@ public final class Moirai implements Executor, AutoCloseable {
      * A periodic timer: each subscriber gets its own timer, started at its subscription, that ticks
      * every {@code period} and emits the tick's number: 0 at the end of the first period, 1 at the
      * end of the second, and so on, at fixed rate (no drift). A tick that finds the subscriber without
-     * demand is dropped, never buffered, so the numbers a slow subscriber sees have gaps. Ticks are
-     * emitted on the compute workers. Cancelling the subscription removes the timer; a runtime
+     * demand is dropped, never buffered, so the numbers a slow subscriber sees have gaps. A subscriber
+     * with demand sees no gap: ticks that came due while a timer firing or the workers ran late are
+     * emitted back to back once they can be, as a fixed-rate executor catches up. Ticks are emitted on
+     * the compute workers. Cancelling the subscription removes the timer; a runtime
      * shutdown ends the subscription with {@code onError(CancellationException)}. As a JDK
      * {@code Flow.Publisher}: {@code org.reactivestreams.FlowAdapters.toFlowPublisher(moirai.interval(p))}.
      *

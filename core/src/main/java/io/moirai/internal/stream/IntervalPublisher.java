@@ -58,10 +58,14 @@ public final class IntervalPublisher implements Publisher<Long> {
      * One subscriber's timer and subscription: demand, cancel, §3.9 and shutdown are the
      * {@link DrainSubscription}'s; the drain emits.
      *
-     * <p><b>Protocol.</b> The driver fires the timer: if the subscriber has demand and no earlier tick
-     * waits to be emitted ({@code slot < 0}), the tick goes into {@code slot} and the drain is
-     * signalled; otherwise it is dropped. Nothing else is ever buffered. The drain emits the slot, then
-     * empties it, so the driver never fills it while {@code onNext} runs. When the stream ends
+     * <p><b>Protocol.</b> The driver fires the timer and works out which ticks have come due since the
+     * start (tick {@code k} at {@code start + (k + 1) * period}, however late the firing). If the
+     * subscriber has demand, every tick up to the latest that passed may be emitted ({@code due}); if it
+     * has none, every tick that passed is dropped ({@code floor}). The drain emits the ticks from its own
+     * next number (raised to {@code floor}) up to {@code due}, in order and as far as demand allows. So
+     * a subscriber with enough demand gets 0, 1, 2, ... without a gap even when a firing or the drain
+     * runs late (the missed ticks come back to back, as a fixed-rate executor catches up), and a tick
+     * that finds no demand is dropped; nothing is buffered but two numbers. When the stream ends
      * (cancel, §3.9, shutdown, a broken subscriber) the drain hands the timer to the driver, which
      * removes it at its next turn ({@link IoDriver#unschedule}); the driver re-arms a timer only while
      * the stream has not ended.
@@ -70,8 +74,12 @@ public final class IntervalPublisher implements Publisher<Long> {
 
         private final IoDriver driver;
         private final long periodNanos;
-        /** The tick waiting to be emitted, or -1: the driver fills it, the drain empties it. */
-        private volatile long slot = -1L;
+        /** Driver writes, drain reads: the latest tick that came due while there was demand, or -1. */
+        private volatile long due = -1L;
+        /** Driver writes, drain reads: ticks below it came due without demand and are dropped. */
+        private volatile long floor;
+        /** Drain only: the number of the next tick to emit. */
+        private long nextTick;
         /** Driver thread (published to it by {@link IoDriver#schedule}): the start, the deadline, the links. */
         private long startNanos;
         private long deadline;
@@ -113,9 +121,11 @@ public final class IntervalPublisher implements Publisher<Long> {
             }
             long now = System.nanoTime();
             long periods = Math.max(1L, (now - startNanos) / periodNanos); // >= 1: never early
-            if (requested() > 0L && slot < 0L) {
-                slot = periods - 1; // the latest tick that passed; missed ones are dropped
+            if (requested() > 0L) {
+                due = periods - 1; // ticks 0 .. periods - 1 have passed: the drain emits what demand allows
                 signal();
+            } else {
+                floor = periods; // they found no demand: dropped
             }
             long nextDelay = periods >= Long.MAX_VALUE / periodNanos ? Long.MAX_VALUE : (periods + 1) * periodNanos;
             deadline = Ticks.ceil(Ticks.deadlineNanos(startNanos, nextDelay));
@@ -146,10 +156,16 @@ public final class IntervalPublisher implements Publisher<Long> {
                 end(stop, true);
                 return false;
             }
-            long v = slot;
-            if (v >= 0L && requested() > 0L) {
+            long n = Math.max(nextTick, floor);
+            long last = due;
+            int emitted = 0;
+            while (n <= last && requested() > 0L) {
+                if (emitted == budget) {
+                    nextTick = n;
+                    return true; // more ticks are due: the runner comes back
+                }
                 try {
-                    downstream().onNext(v);
+                    downstream().onNext(n);
                 } catch (Throwable t) {
                     scheduler.dropped().report(t); // §2.13: the subscriber is broken; stop its timer
                     markCancelled();
@@ -157,14 +173,20 @@ public final class IntervalPublisher implements Publisher<Long> {
                     return false;
                 }
                 produced(1L);
+                n++;
+                emitted++;
+                if (isCancelled() || mustStop()) {
+                    break; // the loop's next turn ends the stream
+                }
             }
-            slot = -1L;
+            nextTick = n;
             return false;
         }
 
         @Override
         boolean hasWork() {
-            return !isDone() && (isCancelled() || mustStop() || slot >= 0L);
+            return !isDone() && (isCancelled() || mustStop()
+                    || (due >= Math.max(nextTick, floor) && requested() > 0L));
         }
 
         /** Ticks come a period apart: an idle drain does not poll for the next one. */
