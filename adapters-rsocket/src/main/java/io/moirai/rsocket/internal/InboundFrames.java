@@ -78,10 +78,7 @@ final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>
     /** {@link #END_OF_STREAM} or the upstream's error, once it ended. */
     private volatile Object upstreamEnd;
     private volatile boolean cancelled;
-    /** The amount of a request(n <= 0) to answer (§3.9), published by {@link #invalid}. */
-    private long invalidRequest;
-    private volatile boolean invalid;
-    /** Set once by {@link #fail} or a §1.1 violation: end now with this. */
+    /** Set once by {@link #fail}, a request(n <= 0) (§3.9) or a §1.1 violation: end now with this. */
     @SuppressWarnings("unused") private volatile Throwable failure; // FAILURE
 
     // drain-owned
@@ -137,11 +134,10 @@ final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>
     @Override
     public void request(long n) {
         if (n <= 0) {
-            invalidRequest = n;
-            invalid = true;
-        } else {
-            Demand.add(REQUESTED, this, n);
+            fail(Demand.invalidRequest(n)); // §3.9
+            return;
         }
+        Demand.add(REQUESTED, this, n);
         drain();
     }
 
@@ -220,11 +216,6 @@ final class InboundFrames extends Flux<ByteBuf> implements Subscriber<NetBuffer>
         Throwable failed = failure;
         if (failed != null) {
             end(a, failed, false);
-            return;
-        }
-        if (invalid) {
-            long bad = invalidRequest;
-            end(a, Demand.invalidRequest(bad), false);
             return;
         }
         replies.hold();

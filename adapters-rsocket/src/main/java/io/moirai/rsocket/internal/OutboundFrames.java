@@ -90,9 +90,8 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
     @SuppressWarnings("unused") private volatile int subscribed; // SUBSCRIBED
     @SuppressWarnings("unused") private volatile int flushScheduled; // FLUSH
     private volatile Subscriber<? super NetBuffer> writer;
-    /** The amount of a request(n <= 0) to answer (§3.9), published by {@link #invalid}. */
-    private long invalidRequest;
-    private volatile boolean invalid;
+    /** The error a request(n <= 0) ends the writer with (§3.9), set once. */
+    private volatile Throwable invalidRequest;
     /** The thread delivering inbound frames between {@link #hold()} and {@link #resume()}, else null. */
     private volatile Thread holder;
 
@@ -226,8 +225,9 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
     @Override
     public void request(long n) {
         if (n <= 0) {
-            invalidRequest = n;
-            invalid = true;
+            if (invalidRequest == null) {
+                invalidRequest = Demand.invalidRequest(n); // §3.9
+            }
         } else {
             Demand.add(REQUESTED, this, n);
         }
@@ -300,11 +300,11 @@ final class OutboundFrames implements Publisher<NetBuffer>, Subscription {
         if (w == null) {
             return;
         }
-        if (invalid) {
-            long bad = invalidRequest;
+        Throwable invalid = invalidRequest;
+        if (invalid != null) {
             finished = true;
             discard();
-            w.onError(Demand.invalidRequest(bad));
+            w.onError(invalid);
             return;
         }
         long r = requested;
